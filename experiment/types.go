@@ -244,8 +244,8 @@ func ActionNames() []string { return append([]string(nil), actionNames[:]...) }
 type Event struct {
 	At       time.Duration
 	Action   Action
-	Group    string        // all but producer_rate (and add_partitions, which names a topic)
-	Count    int           // join, leave, crash, restart, pause, slow; 0 when Member is set
+	Group    string        // every action but producer_rate and add_partitions (which names a topic)
+	Count    int           // join, leave, crash, restart, pause, slow (0 when Member is set); add_partitions: partitions added
 	Member   int           // leave, crash, restart, pause, slow: index in join order; -1 when unset
 	Downtime time.Duration // restart, rolling_restart, coordinator_failover
 	Clean    bool          // restart: clean stop instead of a crash
