@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -118,6 +119,17 @@ func TestDistributionMeans(t *testing.T) {
 		}
 	}
 	check("poisson", sp/n, 3.5, 0.02)
+	for _, mean := range []float64{0.3, 9.9, 10, 57, 1000} {
+		var sum, sq float64
+		for i := 0; i < n; i++ {
+			x := float64(Poisson(r, mean))
+			sum += x
+			sq += x * x
+		}
+		m := sum / n
+		check(fmt.Sprintf("poisson(%g) mean", mean), m, mean, 4*math.Sqrt(mean/n)/mean)
+		check(fmt.Sprintf("poisson(%g) variance", mean), sq/n-m*m, mean, 0.05)
+	}
 	check("gamma", sg/n, 1.0, 0.01)
 	check("lognormal sum", sl/n, 0.1, 0.03)
 	if Poisson(r, 0) != 0 || Gamma(r, 0, 1) != 0 || LognormalSum(r, 0, 1, 1) != 0 {

@@ -70,10 +70,16 @@ type SLO struct {
 type Scenario struct {
 	Duration       time.Duration
 	SampleInterval time.Duration
-	Broker         Broker
-	Topics         []Topic    // sorted by name
-	Producers      []Producer // sorted by name
-	Groups         []Group    // sorted by name
+	// BatchInterval is batch_interval = "5ms" (top level): producers send
+	// each partition's records as one batch per interval (Kafka's linger.ms,
+	// 5 ms by default since 4.0), and idle consumers see new records at
+	// interval ends. It is the model's time resolution for records; larger
+	// values make big runs cheaper.
+	BatchInterval time.Duration
+	Broker        Broker
+	Topics        []Topic    // sorted by name
+	Producers     []Producer // sorted by name
+	Groups        []Group    // sorted by name
 	// Events are sorted by At; events at the same time keep file order.
 	Events []Event
 }

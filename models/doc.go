@@ -1,0 +1,17 @@
+// Package models simulates Kafka consumer groups on top of engine: topics
+// and partitions (log-end offsets, committed offsets, a compact index of
+// produce times), producers, consumers (the poll loop, commits, the
+// heartbeat thread) and the group coordinator (the classic protocol's
+// JoinGroup/SyncGroup barrier). It measures every metric SPEC.md defines.
+//
+// Behaviour follows ../shared/KAFKA_MODEL.md; comments cite its sections.
+//
+// Records are never objects: a partition is a count of offsets produced per
+// batch interval, a consumer's batch is a few offset ranges, and latency is
+// read off the produce-time index, so cost grows with events (polls,
+// heartbeats, rebalances) and memory with partitions and members, never with
+// the rate or the duration.
+//
+// It must never read the wall clock, start goroutines, use global random
+// numbers or let map iteration order reach a decision or an output.
+package models

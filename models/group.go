@@ -1,0 +1,202 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/rebalance-sim/rebalance-sim/assignors"
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+)
+
+// pauseCause says why a partition cannot be fetched (SPEC: partition_pause_s).
+type pauseCause int8
+
+const (
+	pauseNone       pauseCause = iota
+	pauseRebalance             // revoked or awaiting assignment, or its owner has no position yet
+	pauseFailure               // its owner is dead or stalled but still holds it
+	pauseUnassigned            // nobody in the group at all, or never assigned yet
+	numPauseCauses
+)
+
+// gpart is one partition as one group sees it: committed offset, processed
+// high-water mark, owner and pause accounting.
+type gpart struct {
+	g   *group
+	log *plog
+	tp  tpRef
+
+	committed    int64
+	hasCommitted bool
+	// hw is the processed high-water mark: every offset below it has been
+	// processed at least once (or skipped by auto.offset.reset). Batches
+	// start at a committed offset <= hw, so processing is contiguous and one
+	// number tells first processings from repeats.
+	hw int64
+
+	owner        *member // member whose current assignment holds it
+	ready        bool    // owner has fetched its position
+	everAssigned bool
+	// lastOwner is the identity (instance id or member id) of the last member
+	// that held it, for partitions_moved.
+	lastOwner string
+
+	cause      pauseCause
+	since      engine.Time // when cause was last set
+	pauseStart engine.Time // start of the current continuous pause
+	skipped    int64       // records jumped over by auto.offset.reset = latest
+	sampledLEO int64       // log end at the previous sample
+}
+
+// group is one consumer group: its config, partitions, members, coordinator
+// and metric accumulators.
+type group struct {
+	s     *Sim
+	idx   int
+	name  string
+	cfg   *experiment.Group
+	topic []*topic // subscribed topics, sorted by name
+	parts []*gpart // partitions of subscribed topics, topic by topic
+	base  []int    // parts index of each topic's partition 0
+
+	members []*member // slots in join order (index = slot)
+	coord   *coordinator
+
+	// rebalance protocol and assignors for the classic protocol
+	strategy []string
+	protocol assignors.RebalanceProtocol
+
+	met groupMetrics
+}
+
+func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
+	g := &group{s: s, idx: idx, name: cfg.Name, cfg: cfg, strategy: cfg.AssignmentStrategy}
+	for _, tn := range cfg.Topics {
+		t := s.topicBy[tn]
+		if t == nil {
+			return nil, fmt.Errorf("group %s reads unknown topic %s", cfg.Name, tn)
+		}
+		g.topic = append(g.topic, t)
+		g.base = append(g.base, len(g.parts))
+		for _, l := range t.parts {
+			gp := &gpart{g: g, log: l, tp: tpRef{t, l.id}, hasCommitted: l.created == 0, cause: pauseUnassigned}
+			// NB: a group starts with its offsets committed at the log start
+			// (nothing is produced before t = 0), so records produced while
+			// it forms are consumed, not skipped by auto.offset.reset.
+			g.parts = append(g.parts, gp)
+		}
+	}
+	if cfg.Protocol == experiment.ProtocolClassic {
+		p, err := assignors.ClassicProtocol(cfg.AssignmentStrategy)
+		if err != nil {
+			return nil, fmt.Errorf("group %s: partition.assignment.strategy: %v", cfg.Name, err)
+		}
+		g.protocol = p
+	}
+	g.coord = newCoordinator(g)
+	g.met.init(len(g.parts))
+	return g, nil
+}
+
+// part returns the group's state for partition p of topic t.
+func (g *group) part(t *topic, p int32) *gpart {
+	for i, gt := range g.topic {
+		if gt == t {
+			return g.parts[g.base[i]+int(p)]
+		}
+	}
+	panic(fmt.Sprintf("models: group %s does not read topic %s", g.name, t.name))
+}
+
+// existing returns the partitions that exist at time at.
+func (g *group) existing(at engine.Time) []*gpart {
+	var out []*gpart
+	for i, t := range g.topic {
+		n := t.partitionsAtTime(at)
+		out = append(out, g.parts[g.base[i]:g.base[i]+n]...)
+	}
+	return out
+}
+
+// aliveMembers counts member processes that are running.
+func (g *group) aliveMembers() int {
+	n := 0
+	for _, m := range g.members {
+		if m.alive {
+			n++
+		}
+	}
+	return n
+}
+
+// classify derives a partition's pause cause from the state of its owner
+// and the group (SPEC: partition_pause_s).
+func (g *group) classify(gp *gpart) pauseCause {
+	now := g.s.now()
+	if int(gp.tp.p) >= gp.tp.t.partitionsAtTime(now) {
+		return pauseNone // does not exist yet: nothing to fetch
+	}
+	o := gp.owner
+	switch {
+	case o == nil && (!gp.everAssigned || g.aliveMembers() == 0):
+		return pauseUnassigned
+	case o == nil:
+		return pauseRebalance
+	case !o.alive || o.stalled:
+		return pauseFailure
+	case !gp.ready:
+		return pauseRebalance
+	}
+	return pauseNone
+}
+
+// refresh re-derives gp's pause cause and accounts the time spent in the
+// previous one.
+func (g *group) refresh(gp *gpart) {
+	c := g.classify(gp)
+	if c == gp.cause {
+		return
+	}
+	now := g.s.now()
+	g.met.accountPause(gp, now)
+	if gp.cause == pauseNone && c != pauseNone {
+		gp.pauseStart = now
+	}
+	if gp.cause != pauseNone && c == pauseNone {
+		g.met.endPause(now - gp.pauseStart)
+	}
+	gp.cause, gp.since = c, now
+}
+
+func (g *group) refreshAll() {
+	for _, gp := range g.parts {
+		g.refresh(gp)
+	}
+}
+
+// setOwner records that m now holds gp (nil: nobody). A partition never has
+// two owners in a group: cooperative and eager revocation both release a
+// partition before anyone else is given it, so a second owner is a bug.
+func (g *group) setOwner(gp *gpart, m *member) {
+	if m != nil && gp.owner != nil && gp.owner != m {
+		panic(fmt.Sprintf("models: %s-%d of group %s given to %s while %s holds it",
+			gp.tp.t.name, gp.tp.p, g.name, m.describe(), gp.owner.describe()))
+	}
+	gp.owner = m
+	gp.ready = false
+	if m != nil {
+		gp.everAssigned = true
+	}
+	g.refresh(gp)
+}
+
+// disown clears every partition the coordinator had given m: the member
+// was removed from the group. The process, if alive, still believes it owns
+// them until it learns otherwise, but it fetches only what it really holds.
+func (g *group) disown(m *member) {
+	for _, gp := range g.parts {
+		if gp.owner == m {
+			g.setOwner(gp, nil)
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/rebalance-sim/rebalance-sim/engine"
+)
+
+// Production model.
+//
+// Time is cut into batch intervals of length dt (the scenario's
+// batch_interval, Kafka's linger.ms in spirit: producers send each
+// partition's records as one batch per interval). The records of interval k,
+// [k*dt, (k+1)*dt), arrive at the broker together at (k+1)*dt and become
+// fetchable then; their produce times are spread evenly over the interval,
+// so latency and lag in seconds are measured from when each record was
+// produced, not from when its batch landed.
+//
+// Counts per interval are drawn on that fixed grid from the partition's own
+// random stream, in grid order, whatever asks for them and whenever: so two
+// variants of one experiment see exactly the same traffic.
+
+// indexEntry says that the offsets from Offset up to the next entry's were
+// produced over intervals [Tick, End). A fresh entry is one interval (End =
+// Tick+1); merged entries span more and spread their records evenly.
+type indexEntry struct {
+	Tick, End int64
+	Offset    int64
+}
+
+// plog is one partition's log as the simulator sees it.
+type plog struct {
+	topic *topic
+	id    int32
+	rnd   *rand.Rand
+
+	// genTick is the first interval not generated yet; end is the offset
+	// after the last generated record (the log end once genTick's start has
+	// passed).
+	genTick int64
+	end     int64
+	// index covers generated intervals: index[i] starts at its Tick and runs
+	// to index[i+1] (or genTick). Old entries are merged pairwise when the
+	// index grows past indexCap, so memory stays bounded however far a group
+	// falls behind; entries below every group's processed offset are dropped.
+	index []indexEntry
+	head  int // index[head:] is live
+	// created is the interval in which the partition was created (0, or the
+	// add_partitions time).
+	created int64
+	// carry holds the fractional record of constant arrivals.
+	carry float64
+	// expected counts per interval, valid for intervals [meanFrom, meanTo)
+	meanFrom, meanTo int64
+	poisson          engine.PoissonDist
+	fluidMean        float64
+}
+
+const indexCap = 1024
+
+// generate draws counts for intervals up to (not including) tick.
+func (l *plog) generate(tick int64) {
+	for l.genTick < tick {
+		k := l.genTick
+		n := l.topic.count(l, k)
+		if n > 0 {
+			// Only intervals that produced records need an entry.
+			l.index = append(l.index, indexEntry{Tick: k, End: k + 1, Offset: l.end})
+			l.end += n
+			if len(l.index)-l.head > indexCap {
+				l.compact()
+			}
+		}
+		l.genTick++
+	}
+}
+
+// compact merges the older half of the live index pairwise: records keep
+// their order, and produce times of old records lose resolution gracefully.
+func (l *plog) compact() {
+	live := l.index[l.head:]
+	half := len(live) / 2
+	w := 0
+	for r := 0; r+1 < half; r += 2 {
+		live[w] = indexEntry{Tick: live[r].Tick, End: live[r+1].End, Offset: live[r].Offset}
+		w++
+	}
+	if half%2 == 1 {
+		live[w] = live[half-1]
+		w++
+	}
+	n := copy(live[w:], live[half:])
+	l.index = append(l.index[:l.head], live[:w+n]...)
+}
+
+// trim drops entries wholly below offset off (no group needs their produce
+// times any more).
+func (l *plog) trim(off int64) {
+	for l.head+1 < len(l.index) && l.index[l.head+1].Offset <= off {
+		l.head++
+	}
+	if l.head > 256 && l.head > len(l.index)/2 {
+		n := copy(l.index, l.index[l.head:])
+		l.index = l.index[:n]
+		l.head = 0
+	}
+}
+
+// leo is the log-end offset at time t: every record of intervals that ended
+// by t.
+func (l *plog) leo(t engine.Time, dt engine.Time) int64 {
+	k := int64(t / dt)
+	l.generate(k)
+	return l.offsetAtTick(k)
+}
+
+// offsetAtTick is the first offset produced in interval k or later
+// (generated intervals only).
+func (l *plog) offsetAtTick(k int64) int64 {
+	if k >= l.genTick {
+		return l.end
+	}
+	live := l.index[l.head:]
+	i := sort.Search(len(live), func(i int) bool { return live[i].Tick >= k })
+	if i == len(live) {
+		return l.end
+	}
+	return live[i].Offset
+}
+
+// produceTime is when offset off was produced: its entry's records are
+// spread evenly over the entry's intervals, record j of n at the end of the
+// j-th slice.
+func (l *plog) produceTime(off int64, dt engine.Time) engine.Time {
+	live := l.index[l.head:]
+	i := sort.Search(len(live), func(i int) bool { return live[i].Offset > off }) - 1
+	if i < 0 {
+		return engine.Time(l.created) * dt
+	}
+	e := live[i]
+	endOff := l.end
+	if i+1 < len(live) {
+		endOff = live[i+1].Offset
+	}
+	n := endOff - e.Offset
+	span := engine.Time(e.End-e.Tick) * dt
+	return engine.Time(e.Tick)*dt + engine.Time(float64(span)*float64(off-e.Offset+1)/float64(n))
+}
+
+// nextArrival returns the first interval end strictly after t at which
+// records become fetchable, looking at most `horizon` intervals ahead;
+// engine.Never if none.
+func (l *plog) nextArrival(t, dt engine.Time, horizon int64) engine.Time {
+	k := int64(t/dt) + 1 // interval k-1 ends at k*dt > t
+	for j := int64(0); j < horizon; j++ {
+		kk := k + j - 1 // the interval whose end is (k+j)*dt
+		l.generate(kk + 1)
+		if l.offsetAtTick(kk) < l.offsetAtTick(kk+1) {
+			return engine.Time(k+j) * dt
+		}
+	}
+	return engine.Never
+}
+
+// fluidCount turns an expected count into a whole number of records,
+// carrying the fraction to the next interval.
+func fluidCount(carry *float64, mean float64) int64 {
+	x := *carry + mean
+	n := math.Floor(x)
+	*carry = x - n
+	return int64(n)
+}

@@ -1,0 +1,1009 @@
+package models
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/rebalance-sim/rebalance-sim/assignors"
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+)
+
+// A member is one consumer process (a slot in its group; a restart is a new
+// incarnation of the same slot). Its application thread runs the poll loop;
+// its heartbeat thread runs independently (KAFKA_MODEL §5).
+
+type appState int8
+
+const (
+	appStopped    appState = iota // not started, or dead
+	appIdle                       // inside poll(), waiting for records
+	appBusy                       // processing a batch
+	appJoining                    // inside poll(), blocked in a rebalance
+	appCommitting                 // blocked in commitSync
+	appFetching                   // inside poll(), waiting for OffsetFetch
+)
+
+type clientState int8
+
+const (
+	csUnjoined clientState = iota
+	csFinding              // FindCoordinator in flight
+	csJoining              // JoinGroup in flight
+	csSyncing              // SyncGroup in flight
+	csStable
+)
+
+type member struct {
+	s    *Sim
+	g    *group
+	idx  int // global slot index
+	slot int // index in the group, in join order
+
+	alive   bool
+	inc     int64 // incarnation: a restart makes stale events harmless
+	removed bool  // the coordinator removed this incarnation
+
+	clientID   string
+	instanceID string
+	memberID   string
+	generation int32
+	cstate     clientState
+	rejoin     bool // rejoin requested (heartbeat error, cooperative revocation, ...)
+	prepared   bool // onJoinPrepare done for the join in progress
+	lost       bool // generation reset: onJoinPrepare loses partitions instead of revoking
+	closing    bool // clean shutdown requested
+	restartIn  engine.Time
+	restartSet bool
+
+	app     appState
+	stalled bool
+	stallAt engine.Time // when the current stall began
+
+	owned []*ownedPart
+	// lastAssignment is the last assignment received and its generation:
+	// the sticky assignor's userData (KAFKA_MODEL §6.4).
+	lastAssignment    []tpRef
+	lastAssignmentGen int32
+	assigned          bool // has received an assignment in this incarnation
+	pendingAssign     []tpRef
+	hasPendingAssign  bool
+
+	batch   batch
+	rot     int
+	procRnd *rand.Rand
+
+	lastPoll       engine.Time
+	nextAutoCommit engine.Time
+	hbTimer        engine.Timer
+	hbInFlight     bool
+	pollTimer      engine.Timer
+	wakeTimer      engine.Timer
+	slowFactor     float64
+	slowUntil      engine.Time
+	assignor       assignors.Assignor
+	pendingPlan    []memberPlan
+	startedAt      engine.Time
+}
+
+type ownedPart struct {
+	gp  *gpart
+	pos int64 // next offset to fetch (the consumed position)
+}
+
+// batch is the records returned by one poll: a few offset ranges processed
+// one after another over dur, at an even pace.
+type batch struct {
+	active bool
+	ranges []brange
+	n      int64
+	start  engine.Time
+	dur    engine.Time
+	done   int64 // records already credited
+}
+
+type brange struct {
+	gp       *gpart
+	from, to int64
+}
+
+func newMember(g *group, slot int) *member {
+	s := g.s
+	m := &member{s: s, g: g, idx: len(s.members), slot: slot, slowFactor: 1}
+	m.clientID = "consumer-" + g.name + "-1"
+	// NB: every consumer is its own process, and Kafka's default client.id
+	// is "consumer-<group>-<n>" with n counting consumers in one JVM, so all
+	// are "-1": member ids then sort by their random UUID (KAFKA_MODEL 9.6).
+	if g.cfg.StaticMembership {
+		m.instanceID = fmt.Sprintf("%s-%d", g.name, slot)
+	}
+	m.procRnd = engine.Stream(s.seed, fmt.Sprintf("member/%s/%d", g.name, slot), "processing")
+	s.members = append(s.members, m)
+	g.members = append(g.members, m)
+	return m
+}
+
+func (m *member) describe() string {
+	id := m.memberID
+	if id == "" {
+		id = "(no id)"
+	} else {
+		id = short(id)
+	}
+	return fmt.Sprintf("%s#%d[%s]", m.g.name, m.slot, id)
+}
+
+func (m *member) tracef(format string, args ...any) {
+	m.s.tracef("%s "+format, append([]any{m.describe()}, args...)...)
+}
+
+func (m *member) cfg() *experiment.Group { return m.g.cfg }
+
+func (m *member) autoCommit() bool { return m.cfg().Commit == experiment.CommitAuto }
+
+func (m *member) eager() bool { return m.g.protocol == assignors.Eager }
+
+// start launches a new process in this slot (t = 0, join, scale, restart).
+func (m *member) start() {
+	s := m.s
+	m.inc++
+	m.alive = true
+	m.removed = false
+	m.closing = false
+	m.memberID = ""
+	m.generation = -1
+	m.cstate = csUnjoined
+	m.rejoin, m.prepared, m.lost = false, false, false
+	m.owned = nil
+	m.lastAssignment, m.lastAssignmentGen, m.assigned = nil, -1, false
+	m.hasPendingAssign = false
+	m.batch = batch{}
+	m.stalled = false
+	m.hbInFlight = false
+	m.assignor = nil
+	m.lastPoll = s.now()
+	m.startedAt = s.now()
+	m.tracef("starts")
+	// KafkaConsumer.subscribe, then poll: find the coordinator, then join.
+	m.app = appJoining
+	m.cstate = csFinding
+	id, msg := s.msgs.get()
+	msg.kind, msg.m, msg.inc = mFindCoordinator, m, m.inc
+	s.toBroker(id)
+	m.g.refreshAll()
+}
+
+// crash kills the process: no LeaveGroup, no commit (§1.6).
+func (m *member) crash() {
+	if !m.alive {
+		return
+	}
+	now := m.s.now()
+	m.creditBatch(now)
+	m.tracef("crashes")
+	m.die()
+}
+
+func (m *member) die() {
+	m.alive = false
+	m.app = appStopped
+	m.batch.active = false
+	m.wakeTimer.Cancel()
+	m.pollTimer.Cancel()
+	m.hbTimer.Cancel()
+	m.g.refreshAll()
+}
+
+// receive handles a response from the coordinator.
+func (m *member) receive(msg *message) {
+	switch msg.kind {
+	case mFindCoordinator:
+		m.onFindCoordinator()
+	case mJoinGroup:
+		m.onJoinResponse(msg)
+	case mSyncGroup:
+		m.onSyncResponse(msg)
+	case mHeartbeat:
+		m.onHeartbeatResponse(msg)
+	case mOffsetCommit:
+		m.onCommitResponse(msg)
+	case mOffsetFetch:
+		m.onOffsetFetchResponse(msg)
+	}
+}
+
+func (m *member) onFindCoordinator() {
+	if m.cstate != csFinding {
+		return
+	}
+	m.cstate = csUnjoined
+	m.rejoin = true
+	m.poll()
+}
+
+// ---- the application thread: poll() ----
+
+// inPoll reports whether the application thread is inside poll() (waiting
+// for records or for the group), where it can react at once.
+func (m *member) inPoll() bool {
+	return m.app == appIdle || m.app == appJoining || m.app == appFetching
+}
+
+// poll is one KafkaConsumer.poll() call: coordinator work first (join or
+// rejoin if needed, auto commit), then records (KAFKA_MODEL §1.3, §5).
+func (m *member) poll() {
+	if !m.alive || m.stalled {
+		return
+	}
+	s := m.s
+	now := s.now()
+	m.lastPoll = now
+	m.pollTimer.Cancel()
+	m.wakeTimer.Cancel()
+	if m.closing {
+		m.close()
+		return
+	}
+	if m.cstate == csFinding {
+		m.app = appJoining
+		return
+	}
+	if m.hasPendingAssign {
+		m.onJoinComplete()
+	}
+	if m.cstate == csUnjoined || (m.rejoin && m.cstate == csStable) {
+		if m.ensureActiveGroup() {
+			return // blocked inside poll until the group answers
+		}
+	}
+	if m.cstate != csStable && (m.eager() || len(m.owned) == 0) {
+		m.app = appJoining
+		return
+	}
+	if m.waitingForPositions() {
+		m.app = appFetching
+		return
+	}
+	if m.autoCommit() && m.generation >= 0 && now >= m.nextAutoCommit && m.cstate == csStable {
+		m.commit(commitAsync)
+		m.nextAutoCommit = now + engine.FromDuration(m.cfg().AutoCommitInterval)
+	}
+	if m.fetch() {
+		return
+	}
+	m.waitForRecords()
+}
+
+// waitingForPositions reports whether some owned partition still awaits its
+// OffsetFetch answer: poll() cannot fetch it yet.
+func (m *member) waitingForPositions() bool {
+	for _, op := range m.owned {
+		if op.gp.owner == m && !op.gp.ready {
+			return true
+		}
+	}
+	return false
+}
+
+// fetch takes up to max.poll.records records from the owned partitions,
+// starting after the partition served last (the fetcher rotates for
+// fairness), and starts processing them. It reports whether it got any.
+func (m *member) fetch() bool {
+	s := m.s
+	now := s.now()
+	limit := int64(m.cfg().MaxPollRecords)
+	b := &m.batch
+	b.ranges = b.ranges[:0]
+	b.n, b.done = 0, 0
+	n := len(m.owned)
+	for i := 0; i < n && b.n < limit; i++ {
+		op := m.owned[(m.rot+i)%n]
+		if op.gp.owner != m || !op.gp.ready {
+			continue
+		}
+		leo := op.gp.log.leo(now, s.dt)
+		if op.pos >= leo {
+			continue
+		}
+		take := leo - op.pos
+		if take > limit-b.n {
+			take = limit - b.n
+			m.rot = (m.rot + i) % n // resume here next time: not drained
+		} else {
+			m.rot = (m.rot + i + 1) % n
+		}
+		b.ranges = append(b.ranges, brange{gp: op.gp, from: op.pos, to: op.pos + take})
+		op.pos += take
+		b.n += take
+	}
+	if b.n == 0 {
+		return false
+	}
+	b.active = true
+	b.start = now
+	b.dur = m.serviceTime(b.n)
+	m.app = appBusy
+	s.q.Arm(&m.wakeTimer, engine.Event{At: now + b.dur, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+	m.armPollTimeout(now + b.dur)
+	return true
+}
+
+// serviceTime draws the time to process n records (one draw per batch: a
+// sum of n exponentials is a Gamma, a sum of lognormals is approximated by
+// one lognormal of equal mean and variance).
+func (m *member) serviceTime(n int64) engine.Time {
+	cfg := m.cfg()
+	mean := cfg.ProcessingTime.Seconds() * m.slowness()
+	if mean <= 0 {
+		return 0
+	}
+	var sec float64
+	switch cfg.ProcessingDistribution {
+	case experiment.DistConstant:
+		sec = float64(n) * mean
+	case experiment.DistExponential:
+		sec = engine.Gamma(m.procRnd, float64(n), mean)
+	case experiment.DistLognormal:
+		sec = engine.LognormalSum(m.procRnd, int(n), mean, cfg.ProcessingCV)
+	}
+	return engine.FromSeconds(sec)
+}
+
+func (m *member) slowness() float64 {
+	if m.s.now() < m.slowUntil {
+		return m.slowFactor
+	}
+	return 1
+}
+
+// waitForRecords parks the member in poll() until records arrive: the
+// broker holds the fetch until data is there or fetch.max.wait.ms passes,
+// and the answer takes one network latency to come back.
+func (m *member) waitForRecords() {
+	s := m.s
+	now := s.now()
+	m.app = appIdle
+	ready := false
+	for _, op := range m.owned {
+		if op.gp.owner == m && op.gp.ready {
+			ready = true
+			break
+		}
+	}
+	if !ready {
+		return // nothing to fetch: sleep until the group changes
+	}
+	maxWait := engine.FromDuration(m.cfg().FetchMaxWait)
+	arrive := now + s.lat // the fetch request reaches the broker
+	wake := arrive + maxWait
+	horizon := int64(maxWait/s.dt) + 2
+	for _, op := range m.owned {
+		if op.gp.owner != m || !op.gp.ready {
+			continue
+		}
+		if op.pos < op.gp.log.leo(arrive, s.dt) {
+			wake = arrive
+			break
+		}
+		if t := op.gp.log.nextArrival(arrive, s.dt, horizon); t < wake {
+			wake = t
+		}
+	}
+	s.q.Arm(&m.wakeTimer, engine.Event{At: wake + s.lat, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+}
+
+func (m *member) onWake(ev engine.Event) {
+	if !m.wakeTimer.Fired(ev) || !m.alive {
+		return
+	}
+	switch m.app {
+	case appBusy:
+		m.finishBatch()
+	case appIdle:
+		m.poll()
+	}
+}
+
+// finishBatch credits the whole batch, then commits (commit = sync) or polls.
+func (m *member) finishBatch() {
+	m.creditBatch(m.s.now())
+	m.batch.active = false
+	if m.cfg().Commit == experiment.CommitSync && m.generation >= 0 && m.cstate == csStable {
+		m.commit(commitAfterBatch)
+		return
+	}
+	m.poll()
+}
+
+// creditBatch accounts the records of the current batch processed by t:
+// the batch progresses at an even pace over its duration.
+func (m *member) creditBatch(t engine.Time) {
+	b := &m.batch
+	if !b.active {
+		return
+	}
+	if m.stalled && t > m.stallAt {
+		t = m.stallAt
+	}
+	k := b.n
+	if t < b.start+b.dur {
+		k = int64(float64(b.n) * float64(t-b.start) / float64(b.dur))
+	}
+	if k <= b.done {
+		return
+	}
+	// Walk the ranges from record b.done to record k.
+	idx := int64(0)
+	for _, r := range b.ranges {
+		size := r.to - r.from
+		lo, hi := b.done-idx, k-idx
+		idx += size
+		if hi <= 0 {
+			break
+		}
+		if lo >= size {
+			continue
+		}
+		if lo < 0 {
+			lo = 0
+		}
+		if hi > size {
+			hi = size
+		}
+		// Records r.from+lo .. r.from+hi-1 finish at batch-relative
+		// positions idx-size+lo+1 .. idx-size+hi.
+		c0 := b.start + engine.Time(float64(b.dur)*float64(idx-size+lo+1)/float64(b.n))
+		c1 := b.start + engine.Time(float64(b.dur)*float64(idx-size+hi)/float64(b.n))
+		m.g.processed(r.gp, r.from+lo, r.from+hi, c0, c1)
+	}
+	b.done = k
+}
+
+// ---- commits ----
+
+// commit sends the consumed positions of the owned partitions. Async commits
+// (auto commit inside poll) do not block; the others block the application
+// thread until the answer.
+func (m *member) commit(purpose commitPurpose) {
+	s := m.s
+	id, msg := s.msgs.get()
+	msg.kind, msg.m, msg.inc = mOffsetCommit, m, m.inc
+	msg.memberID, msg.generation = m.memberID, m.generation
+	msg.purpose = purpose
+	for _, op := range m.owned {
+		if op.gp.owner == m && op.gp.ready {
+			msg.offsets = append(msg.offsets, offsetEntry{gp: op.gp, off: op.pos})
+		}
+	}
+	if purpose != commitAsync {
+		m.app = appCommitting
+	}
+	s.toBroker(id)
+}
+
+func (m *member) onCommitResponse(msg *message) {
+	if msg.err != errNone {
+		m.tracef("commit failed: %v", msg.err)
+	}
+	switch msg.purpose {
+	case commitAfterBatch:
+		if msg.err == errRebalanceInProgress || msg.err == errIllegalGeneration || msg.err == errUnknownMemberID {
+			// CommitFailedException: the application goes on; the next poll
+			// rejoins.
+			m.rejoin = true
+		}
+		m.poll()
+	case commitJoinPrepare:
+		m.joinPrepareRevoke()
+	case commitClose:
+		m.leave()
+	}
+}
+
+// ---- the group protocol, client side ----
+
+// ensureActiveGroup starts (or continues) a join inside poll(). It reports
+// whether poll() must block: always for eager members, and for cooperative
+// members that own nothing to process meanwhile (KAFKA_MODEL §1.5, §2).
+func (m *member) ensureActiveGroup() bool {
+	if m.cstate == csJoining || m.cstate == csSyncing {
+		return m.eager() || len(m.owned) == 0
+	}
+	if !m.prepared {
+		m.prepared = true
+		if m.lost {
+			// onPartitionsLost: the member was kicked out; no commit.
+			m.lost = false
+			m.tracef("lost its partitions")
+			m.dropOwned()
+		} else if m.autoCommit() && m.generation >= 0 && len(m.owned) > 0 {
+			// onJoinPrepare: commit all consumed positions and wait for it.
+			m.commit(commitJoinPrepare)
+			return true
+		}
+	}
+	return m.joinPrepareRevoke()
+}
+
+// joinPrepareRevoke is the second half of onJoinPrepare: eager members
+// revoke everything; cooperative members keep what they own (their
+// subscription never changes here). Then JoinGroup goes out.
+func (m *member) joinPrepareRevoke() bool {
+	if !m.alive {
+		return true
+	}
+	if m.eager() && len(m.owned) > 0 {
+		m.revoke(m.ownedRefs())
+	}
+	m.sendJoin()
+	block := m.eager() || len(m.owned) == 0
+	if block {
+		m.app = appJoining
+	} else {
+		m.poll()
+	}
+	return block
+}
+
+func (m *member) ownedRefs() []tpRef {
+	out := make([]tpRef, 0, len(m.owned))
+	for _, op := range m.owned {
+		out = append(out, op.gp.tp)
+	}
+	return out
+}
+
+// revoke gives up the listed partitions (onPartitionsRevoked).
+func (m *member) revoke(tps []tpRef) {
+	if len(tps) == 0 {
+		return
+	}
+	keep := m.owned[:0]
+	drop := map[*gpart]bool{}
+	for _, tp := range tps {
+		drop[m.g.part(tp.t, tp.p)] = true
+	}
+	for _, op := range m.owned {
+		if drop[op.gp] {
+			if op.gp.owner == m {
+				m.g.setOwner(op.gp, nil)
+			}
+			continue
+		}
+		keep = append(keep, op)
+	}
+	m.owned = keep
+	m.g.coord.noteRevoked(int64(len(tps)))
+	m.tracef("revokes %s", joinTPs(tps))
+}
+
+func (m *member) dropOwned() {
+	for _, op := range m.owned {
+		if op.gp.owner == m {
+			m.g.setOwner(op.gp, nil)
+		}
+	}
+	m.owned = nil
+}
+
+// sendJoin sends JoinGroup with the member's protocol metadata. The
+// heartbeat thread pauses until the answer (§1.4).
+func (m *member) sendJoin() {
+	s := m.s
+	id, msg := s.msgs.get()
+	msg.kind, msg.m, msg.inc = mJoinGroup, m, m.inc
+	msg.memberID, msg.instanceID = m.memberID, m.instanceID
+	msg.subscription = m.cfg().Topics
+	msg.rebalanceTimeout = engine.FromDuration(m.cfg().MaxPollInterval)
+	msg.sessionTimeout = engine.FromDuration(m.cfg().SessionTimeout)
+	if m.eager() {
+		// StickyAssignor's userData: the last assignment and its generation.
+		msg.owned, msg.ownedGeneration = m.lastAssignment, m.lastAssignmentGen
+	} else {
+		msg.owned, msg.ownedGeneration = sortTPs(m.ownedRefs()), m.generation
+	}
+	m.cstate = csJoining
+	m.rejoin = false
+	m.hbTimer.Cancel()
+	m.tracef("sends JoinGroup")
+	s.toBroker(id)
+}
+
+func (m *member) onJoinResponse(msg *message) {
+	if m.cstate != csJoining {
+		return
+	}
+	switch msg.err {
+	case errMemberIDRequired:
+		m.memberID = msg.memberID
+		m.sendJoin()
+		return
+	case errUnknownMemberID:
+		m.memberID = ""
+		m.generation = -1
+		m.sendJoin()
+		return
+	case errFencedInstanceID:
+		m.tracef("fenced: another process took its group.instance.id; it stops")
+		m.die()
+		return
+	case errCoordinatorNotAvailable:
+		m.cstate = csUnjoined
+		m.retryLater()
+		return
+	}
+	m.memberID = msg.memberID
+	m.generation = msg.generation
+	m.cstate = csSyncing
+	m.armHeartbeat()
+	if msg.leaderID == m.memberID {
+		m.tracef("leads generation %d (%d members)", msg.generation, len(msg.joinMembers))
+		m.runAssignor(msg)
+		return
+	}
+	m.sendSync(nil)
+}
+
+// runAssignor computes the plan as the leader; the SyncGroup leaves after
+// assignment_time.
+func (m *member) runAssignor(msg *message) {
+	s := m.s
+	plan, err := m.assign(msg.joinMembers)
+	if err != nil {
+		panic(fmt.Sprintf("models: assignor %s failed: %v", m.g.strategy[0], err))
+	}
+	m.pendingPlan = plan
+	d := engine.FromDuration(m.cfg().AssignmentTime)
+	if d == 0 {
+		m.sendSync(plan)
+		return
+	}
+	s.q.Push(engine.Event{At: s.now() + d, Kind: evAssignDone, Target: int32(m.idx), Arg: m.inc})
+}
+
+func (m *member) onAssignDone(ev engine.Event) {
+	if !m.alive || ev.Arg != m.inc || m.cstate != csSyncing {
+		return
+	}
+	m.sendSync(m.pendingPlan)
+}
+
+func (m *member) sendSync(plan []memberPlan) {
+	s := m.s
+	id, msg := s.msgs.get()
+	msg.kind, msg.m, msg.inc = mSyncGroup, m, m.inc
+	msg.memberID, msg.generation = m.memberID, m.generation
+	msg.plan = plan
+	s.toBroker(id)
+}
+
+func (m *member) onSyncResponse(msg *message) {
+	if m.cstate != csSyncing {
+		return
+	}
+	switch msg.err {
+	case errNone:
+	case errRebalanceInProgress:
+		// Rejoin at once; onJoinPrepare already ran for this join.
+		m.cstate = csUnjoined
+		m.rejoinNow()
+		return
+	case errFencedInstanceID:
+		m.die()
+		return
+	default:
+		m.resetGeneration(msg.err == errUnknownMemberID)
+		m.rejoinNow()
+		return
+	}
+	m.cstate = csStable
+	m.prepared = false
+	m.pendingAssign = msg.assignment
+	m.hasPendingAssign = true
+	if m.inPoll() || m.eager() {
+		m.onJoinComplete()
+		if m.app == appJoining {
+			m.poll()
+		}
+	}
+}
+
+// rejoinNow sends the next JoinGroup if the application thread is inside
+// poll(); otherwise the next poll() does.
+func (m *member) rejoinNow() {
+	m.rejoin = true
+	if m.inPoll() {
+		m.poll()
+	}
+}
+
+// onJoinComplete installs the assignment (KAFKA_MODEL §1.4, §2): eager
+// members start from nothing; cooperative members revoke what they lost
+// (and rejoin at once if they revoked anything) and add what they gained.
+// New partitions need their committed offsets first (OffsetFetch).
+func (m *member) onJoinComplete() {
+	m.hasPendingAssign = false
+	assignment := m.pendingAssign
+	m.lastAssignment, m.lastAssignmentGen = assignment, m.generation
+	m.assigned = true
+	m.nextAutoCommit = m.s.now() + engine.FromDuration(m.cfg().AutoCommitInterval)
+	have := map[tpRef]bool{}
+	for _, op := range m.owned {
+		have[op.gp.tp] = true
+	}
+	want := map[tpRef]bool{}
+	for _, tp := range assignment {
+		want[tp] = true
+	}
+	var revoked []tpRef
+	for _, op := range m.owned {
+		if !want[op.gp.tp] {
+			revoked = append(revoked, op.gp.tp)
+		}
+	}
+	m.revoke(revoked)
+	var added []*gpart
+	for _, tp := range assignment {
+		if !have[tp] {
+			gp := m.g.part(tp.t, tp.p)
+			m.g.setOwner(gp, m)
+			m.owned = append(m.owned, &ownedPart{gp: gp})
+			added = append(added, gp)
+		}
+	}
+	m.tracef("assigned %s (generation %d)", joinTPs(assignment), m.generation)
+	m.g.refreshAll()
+	if len(revoked) > 0 && !m.eager() {
+		m.rejoin = true
+	}
+	if len(added) > 0 {
+		m.fetchOffsets(added)
+	}
+}
+
+// fetchOffsets asks the coordinator for the committed offsets of newly
+// assigned partitions.
+func (m *member) fetchOffsets(parts []*gpart) {
+	s := m.s
+	id, msg := s.msgs.get()
+	msg.kind, msg.m, msg.inc = mOffsetFetch, m, m.inc
+	for _, gp := range parts {
+		msg.offsets = append(msg.offsets, offsetEntry{gp: gp})
+	}
+	s.toBroker(id)
+}
+
+func (m *member) onOffsetFetchResponse(msg *message) {
+	s := m.s
+	for _, o := range msg.offsets {
+		if o.gp.owner != m {
+			continue
+		}
+		pos := o.off
+		if pos < 0 {
+			pos = m.g.resetOffset(o.gp)
+		}
+		for _, op := range m.owned {
+			if op.gp == o.gp {
+				op.pos = pos
+			}
+		}
+		o.gp.ready = true
+		m.g.refresh(o.gp)
+	}
+	_ = s
+	if m.app == appFetching || m.app == appJoining || m.app == appIdle {
+		m.poll()
+	}
+}
+
+// resetGeneration forgets the group membership after an error (the member
+// will rejoin, and its partitions count as lost).
+func (m *member) resetGeneration(resetID bool) {
+	m.generation = -1
+	if resetID {
+		m.memberID = ""
+	}
+	m.cstate = csUnjoined
+	m.lost = true
+	m.prepared = false
+	m.hbTimer.Cancel()
+}
+
+// ---- the heartbeat thread ----
+
+func (m *member) armHeartbeat() {
+	s := m.s
+	s.q.Arm(&m.hbTimer, engine.Event{At: s.now() + engine.FromDuration(m.cfg().HeartbeatInterval), Kind: evHeartbeatTick, Target: int32(m.idx), Arg: m.inc})
+}
+
+// onHeartbeatTick sends a heartbeat every heartbeat.interval.ms while the
+// member is in a generation (not while its JoinGroup is pending).
+func (m *member) onHeartbeatTick(ev engine.Event) {
+	if !m.hbTimer.Fired(ev) || !m.alive {
+		return
+	}
+	if (m.cstate == csSyncing || m.cstate == csStable) && !m.hbInFlight {
+		s := m.s
+		id, msg := s.msgs.get()
+		msg.kind, msg.m, msg.inc = mHeartbeat, m, m.inc
+		msg.memberID, msg.generation = m.memberID, m.generation
+		m.hbInFlight = true
+		s.toBroker(id)
+	}
+	m.armHeartbeat()
+}
+
+func (m *member) onHeartbeatResponse(msg *message) {
+	m.hbInFlight = false
+	if msg.generation != m.generation || (m.cstate != csStable && m.cstate != csSyncing) {
+		return // an answer about a generation the member has left behind
+	}
+	switch msg.err {
+	case errRebalanceInProgress:
+		if !m.rejoin {
+			m.tracef("heartbeat: REBALANCE_IN_PROGRESS")
+		}
+		m.rejoin = true
+		if m.app == appIdle {
+			m.poll()
+		}
+	case errUnknownMemberID, errIllegalGeneration:
+		m.tracef("heartbeat: %v", msg.err)
+		m.resetGeneration(msg.err == errUnknownMemberID)
+		m.rejoin = true
+		if m.app == appIdle {
+			m.poll()
+		}
+	}
+}
+
+// ---- max.poll.interval.ms ----
+
+// armPollTimeout arms the poll-interval check if the next poll (at next)
+// would come too late; a member that polls in time never needs the timer.
+func (m *member) armPollTimeout(next engine.Time) {
+	s := m.s
+	deadline := m.lastPoll + engine.FromDuration(m.cfg().MaxPollInterval)
+	if next <= deadline {
+		return
+	}
+	s.q.Arm(&m.pollTimer, engine.Event{At: deadline, Kind: evPollTimeout, Target: int32(m.idx), Arg: m.inc})
+}
+
+// onPollTimeout is handlePollTimeoutExpiry (§5): the heartbeat thread sees
+// that poll() has not been called for max.poll.interval.ms; a dynamic member
+// sends LeaveGroup, and either kind forgets its generation, so its next poll
+// rejoins and its partitions count as lost.
+func (m *member) onPollTimeout(ev engine.Event) {
+	if !m.pollTimer.Fired(ev) || !m.alive || m.inPoll() {
+		return
+	}
+	m.tracef("max.poll.interval.ms expired")
+	if m.instanceID == "" && m.memberID != "" && m.cstate != csUnjoined {
+		m.sendLeave()
+	}
+	m.resetGeneration(true)
+	m.rejoin = true
+}
+
+func (m *member) sendLeave() {
+	s := m.s
+	id, msg := s.msgs.get()
+	msg.kind, msg.m, msg.inc = mLeaveGroup, m, m.inc
+	msg.memberID, msg.instanceID = m.memberID, m.instanceID
+	s.toBroker(id)
+}
+
+// ---- scenario actions ----
+
+// requestClose starts a clean shutdown: the current batch finishes, then
+// close() commits, revokes and leaves.
+func (m *member) requestClose() {
+	if !m.alive {
+		return
+	}
+	m.closing = true
+	if m.inPoll() {
+		m.poll()
+	}
+}
+
+// close is KafkaConsumer.close(): commit synchronously (auto commit), then
+// leave.
+func (m *member) close() {
+	if m.autoCommit() && m.generation >= 0 && m.cstate == csStable && len(m.owned) > 0 {
+		m.commit(commitClose)
+		return
+	}
+	m.leave()
+}
+
+func (m *member) leave() {
+	m.tracef("leaves")
+	if len(m.owned) > 0 {
+		m.revoke(m.ownedRefs())
+	}
+	if m.instanceID == "" && m.memberID != "" && m.cstate != csUnjoined && m.cstate != csFinding {
+		m.sendLeave() // static members send none (KIP-345)
+	}
+	m.die()
+	if m.restartSet {
+		m.restartSet = false
+		m.s.q.Push(engine.Event{At: m.s.now() + m.restartIn, Kind: evRestart, Target: int32(m.idx), Arg: m.inc})
+	}
+}
+
+func (m *member) onRestart(ev engine.Event) {
+	if m.alive || ev.Arg != m.inc {
+		return
+	}
+	m.start()
+}
+
+// stall freezes the application thread (a GC pause, a stuck call); the
+// heartbeat thread goes on.
+func (m *member) stall(d engine.Time) {
+	if !m.alive || m.stalled {
+		return
+	}
+	s := m.s
+	now := s.now()
+	m.creditBatch(now)
+	m.stalled = true
+	m.stallAt = now
+	m.wakeTimer.Cancel()
+	m.tracef("poll loop stalls for %v", d.Duration())
+	m.g.refreshAll()
+	s.q.Push(engine.Event{At: now + d, Kind: evStallEnd, Target: int32(m.idx), Arg: m.inc})
+	if !m.inPoll() || m.app == appIdle {
+		// A stalled thread makes no poll() calls, whatever it was doing.
+		m.app = appBusy
+		if !m.batch.active {
+			m.batch = batch{active: true, start: now, dur: 0}
+		}
+	}
+	m.armPollTimeout(now + d + 1)
+}
+
+func (m *member) onStallEnd(ev engine.Event) {
+	if !m.alive || ev.Arg != m.inc || !m.stalled {
+		return
+	}
+	s := m.s
+	now := s.now()
+	m.stalled = false
+	b := &m.batch
+	if b.active && b.n > 0 {
+		// The batch resumes where it stopped.
+		b.start += now - m.stallAt
+		s.q.Arm(&m.wakeTimer, engine.Event{At: b.start + b.dur, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+		m.armPollTimeout(b.start + b.dur)
+	} else {
+		b.active = false
+		m.app = appIdle
+		m.poll()
+	}
+	m.tracef("poll loop resumes")
+	m.g.refreshAll()
+}
+
+func (m *member) retryLater() {
+	s := m.s
+	m.rejoin = true
+	m.app = appIdle
+	s.q.Arm(&m.wakeTimer, engine.Event{At: s.now() + engine.FromDuration(m.cfg().RetryBackoff), Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+}
+
+func (m *member) onMetadataRefresh(ev engine.Event) {}
+
+func sortTPs(tps []tpRef) []tpRef {
+	sort.Slice(tps, func(i, j int) bool {
+		if tps[i].t.name != tps[j].t.name {
+			return tps[i].t.name < tps[j].t.name
+		}
+		return tps[i].p < tps[j].p
+	})
+	return tps
+}

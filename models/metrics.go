@@ -1,0 +1,117 @@
+package models
+
+import (
+	"math"
+
+	"github.com/rebalance-sim/rebalance-sim/engine"
+)
+
+// groupMetrics accumulates one group's measurements (SPEC "Metrics").
+type groupMetrics struct {
+	consumed   int64 // processed records, repeats included
+	distinct   int64 // first processings
+	duplicates int64
+	lost       int64
+
+	pause    [numPauseCauses]float64 // partition-seconds by cause
+	maxPause engine.Time             // longest continuous pause of one partition
+
+	moved      int64
+	rebalances []RebalanceRow
+	// rebalancing periods
+	rbOpen      bool
+	rbStart     engine.Time
+	rbFormation bool // the open period is the group's first formation
+	rbTime      engine.Time
+	everStable  bool
+
+	latency latencyHist
+
+	// samples
+	nSamples     int
+	lagSum       float64
+	lagMax       int64
+	lagTimeMax   float64
+	membersMax   int
+	idleSum      float64
+	idleMax      int
+	lastIdle     int
+	lastConsumed int64
+	series       []SeriesRow
+}
+
+func (gm *groupMetrics) init(parts int) {
+	gm.latency.init()
+}
+
+// accountPause adds the time gp spent in its current cause up to now.
+func (gm *groupMetrics) accountPause(gp *gpart, now engine.Time) {
+	if gp.cause != pauseNone {
+		gm.pause[gp.cause] += (now - gp.since).Seconds()
+	}
+	gp.since = now
+}
+
+func (gm *groupMetrics) endPause(d engine.Time) {
+	if d > gm.maxPause {
+		gm.maxPause = d
+	}
+}
+
+// latencyHist is a log-bucketed histogram of latencies (1% wide buckets from
+// 1 microsecond to about 11 days), so quantiles cost fixed memory whatever
+// the number of records. Weights are record counts.
+type latencyHist struct {
+	counts []float64
+	total  float64
+	max    float64 // seconds, exact
+}
+
+const (
+	histMin    = 1e-6
+	histGrowth = 1.01
+	histBins   = 2800
+)
+
+var histLogGrowth = math.Log(histGrowth)
+
+func (h *latencyHist) init() { h.counts = make([]float64, histBins) }
+
+func (h *latencyHist) add(sec float64, weight float64) {
+	if weight <= 0 {
+		return
+	}
+	if sec > h.max {
+		h.max = sec
+	}
+	b := 0
+	if sec > histMin {
+		b = int(math.Log(sec/histMin) / histLogGrowth)
+		if b >= histBins {
+			b = histBins - 1
+		}
+	}
+	h.counts[b] += weight
+	h.total += weight
+}
+
+// quantile returns the q-quantile in seconds: the upper edge of the bucket
+// holding it (so a reported p99 is never below the true one by more than 1%).
+func (h *latencyHist) quantile(q float64) float64 {
+	if h.total == 0 {
+		return 0
+	}
+	target := q * h.total
+	var acc float64
+	for b, c := range h.counts {
+		acc += c
+		if acc >= target && c > 0 {
+			v := histMin * math.Pow(histGrowth, float64(b+1))
+			if v > h.max {
+				v = h.max
+			}
+			return v
+		}
+	}
+	return h.max
+}

@@ -1,0 +1,140 @@
+package models
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+)
+
+// scheduleScenario starts every group's initial consumers at t = 0 and
+// schedules the experiment's events.
+func (s *Sim) scheduleScenario() error {
+	for i, ev := range s.sc.Events {
+		switch ev.Action {
+		case experiment.ActRollingRestart, experiment.ActAddPartitions, experiment.ActCoordinatorFailover:
+			if !supported[ev.Action] {
+				return fmt.Errorf("line %d: action %s is not supported yet", ev.Line, ev.Action)
+			}
+		}
+		s.q.At(engine.FromDuration(ev.At), evScenario, 0, int64(i))
+	}
+	for _, g := range s.groups {
+		if g.cfg.Protocol != experiment.ProtocolClassic && !supportedConsumerProtocol {
+			return fmt.Errorf("group %s: group.protocol = consumer is not supported yet", g.name)
+		}
+		for i := 0; i < g.cfg.Consumers; i++ {
+			newMember(g, i).start()
+		}
+	}
+	return nil
+}
+
+// supported lists actions beyond the classic set that this build implements.
+var supported = map[experiment.Action]bool{}
+
+const supportedConsumerProtocol = false
+
+func (s *Sim) group(name string) *group {
+	for _, g := range s.groups {
+		if g.name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// targets picks the members an event acts on: the one named by `member`
+// (its slot, in join order), or `count` alive members, newest first (SPEC).
+func (g *group) targets(ev *experiment.Event) []*member {
+	if ev.Member >= 0 {
+		if ev.Member < len(g.members) && g.members[ev.Member].alive {
+			return []*member{g.members[ev.Member]}
+		}
+		return nil
+	}
+	var alive []*member
+	for _, m := range g.members {
+		if m.alive && !m.closing {
+			alive = append(alive, m)
+		}
+	}
+	// NB: newest first, by slot.
+	sort.Slice(alive, func(i, j int) bool { return alive[i].slot > alive[j].slot })
+	if len(alive) > ev.Count {
+		alive = alive[:ev.Count]
+	}
+	return alive
+}
+
+func (s *Sim) applyEvent(i int) {
+	ev := &s.sc.Events[i]
+	now := s.now()
+	g := s.group(ev.Group)
+	s.tracef("event %s", describeEvent(ev))
+	switch ev.Action {
+	case experiment.ActJoin:
+		for k := 0; k < ev.Count; k++ {
+			newMember(g, len(g.members)).start()
+		}
+	case experiment.ActLeave:
+		for _, m := range g.targets(ev) {
+			m.requestClose()
+		}
+	case experiment.ActCrash:
+		for _, m := range g.targets(ev) {
+			m.crash()
+		}
+	case experiment.ActRestart:
+		for _, m := range g.targets(ev) {
+			down := engine.FromDuration(ev.Downtime)
+			if ev.Clean {
+				m.restartSet, m.restartIn = true, down
+				m.requestClose()
+				continue
+			}
+			m.crash()
+			s.q.Push(engine.Event{At: now + down, Kind: evRestart, Target: int32(m.idx), Arg: m.inc})
+		}
+	case experiment.ActPause:
+		for _, m := range g.targets(ev) {
+			m.stall(engine.FromDuration(ev.Duration))
+		}
+	case experiment.ActSlow:
+		for _, m := range g.targets(ev) {
+			m.slowFactor = ev.Factor
+			m.slowUntil = now + engine.FromDuration(ev.Duration)
+			m.tracef("slows down x%g for %v", ev.Factor, ev.Duration)
+		}
+	case experiment.ActScale:
+		var alive []*member
+		for _, m := range g.members {
+			if m.alive && !m.closing {
+				alive = append(alive, m)
+			}
+		}
+		for k := len(alive); k < ev.To; k++ {
+			newMember(g, len(g.members)).start()
+		}
+		for k := len(alive) - 1; k >= ev.To; k-- {
+			alive[k].requestClose()
+		}
+	case experiment.ActProducerRate:
+		// Already in the producer's rate schedule (buildTopics).
+	}
+}
+
+func describeEvent(ev *experiment.Event) string {
+	s := ev.Action.String()
+	if ev.Group != "" {
+		s += " group=" + ev.Group
+	}
+	switch {
+	case ev.Member >= 0:
+		s += fmt.Sprintf(" member=%d", ev.Member)
+	case ev.Count > 0:
+		s += fmt.Sprintf(" count=%d", ev.Count)
+	}
+	return s
+}

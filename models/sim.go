@@ -1,0 +1,253 @@
+package models
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+)
+
+// Options are run-time knobs that are not part of the experiment.
+type Options struct {
+	// Trace, when set, receives one line per protocol step (golden tests,
+	// `simulate run --trace`). Nil costs nothing.
+	Trace func(line string)
+	// CheckInvariants verifies the model's invariants after every event
+	// (tests); off, they are checked at every sample.
+	CheckInvariants bool
+	// OnSample receives each timeseries row as it is taken; when nil the
+	// rows are kept in Result.Series.
+	OnSample func(SeriesRow)
+	// PartitionLag records every partition's lag in each row (heat maps).
+	PartitionLag bool
+}
+
+// event kinds
+const (
+	evSample int32 = iota
+	evScenario
+	evHeartbeatTick    // member heartbeat thread
+	evPollTimeout      // member max.poll.interval.ms check
+	evWake             // member app thread wakes (data, batch end, timers)
+	evDeliverBroker    // a request reaches the coordinator (Arg: message id)
+	evDeliverClient    // a response reaches a member (Arg: message id)
+	evCoordinatorTimer // coordinator join/sync timers (Target: group)
+	evSessionCheck     // coordinator session expiry check (Target: member slot)
+	evRestart          // a restarted member's process comes back
+	evStallEnd         // a paused member's poll loop resumes
+	evAssignDone       // the leader finished running the assignor
+	evMetadataRefresh  // a member refreshes topic metadata
+	evCoordinatorBack  // a failed-over coordinator is serving again
+)
+
+// Sim is one run: a scenario, a seed and the state of every entity.
+type Sim struct {
+	sc   *experiment.Scenario
+	seed uint64
+	opt  Options
+	q    *engine.Queue
+
+	dt  engine.Time // batch interval
+	lat engine.Time // one-way network latency
+	end engine.Time
+
+	topics  []*topic
+	topicBy map[string]*topic // NB: lookup only.
+	groups  []*group
+	members []*member // every member slot of every group; index = member.idx
+	msgs    msgPool
+
+	samples int
+}
+
+// Run simulates one scenario with one seed and returns its measurements.
+func Run(sc *experiment.Scenario, seed uint64, opt Options) (*Result, error) {
+	s, err := newSim(sc, seed, opt)
+	if err != nil {
+		return nil, err
+	}
+	s.loop()
+	return s.result(), nil
+}
+
+func newSim(sc *experiment.Scenario, seed uint64, opt Options) (*Sim, error) {
+	s := &Sim{
+		sc:      sc,
+		seed:    seed,
+		opt:     opt,
+		q:       engine.NewQueue(1024),
+		dt:      engine.FromDuration(sc.BatchInterval),
+		lat:     engine.FromDuration(sc.Broker.NetworkLatency),
+		end:     engine.FromDuration(sc.Duration),
+		topicBy: map[string]*topic{},
+	}
+	if s.dt <= 0 {
+		return nil, fmt.Errorf("batch_interval must be positive")
+	}
+	if err := s.buildTopics(); err != nil {
+		return nil, err
+	}
+	for i := range sc.Groups {
+		g, err := newGroup(s, i, &sc.Groups[i])
+		if err != nil {
+			return nil, err
+		}
+		s.groups = append(s.groups, g)
+	}
+	if err := s.scheduleScenario(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// buildTopics creates every partition a topic will ever have and the
+// producers' rate schedules, since producer_rate and add_partitions events
+// are known up front (production is drawn lazily on a fixed grid, so the
+// whole schedule must be known before the first draw).
+func (s *Sim) buildTopics() error {
+	extraRates := map[string][]rateStep{}
+	added := map[string][]experiment.Event{}
+	for _, ev := range s.sc.Events {
+		switch ev.Action {
+		case experiment.ActProducerRate:
+			extraRates[ev.Producer] = append(extraRates[ev.Producer], rateStep{engine.FromDuration(ev.At), ev.Rate})
+		case experiment.ActAddPartitions:
+			added[ev.Topic] = append(added[ev.Topic], ev)
+		}
+	}
+	for _, tc := range s.sc.Topics {
+		t := &topic{name: tc.Name, dt: s.dt}
+		t.counts = []countStep{{0, tc.Partitions}}
+		n := tc.Partitions
+		for _, ev := range added[tc.Name] {
+			n += ev.Count
+			// The broker creates the partitions at once; producers that
+			// refresh their metadata start writing to them from the next
+			// interval.
+			t.counts = append(t.counts, countStep{int64(engine.FromDuration(ev.At)/s.dt) + 1, n})
+		}
+		for p := 0; p < n; p++ {
+			l := &plog{topic: t, id: int32(p), rnd: engine.Stream(s.seed, fmt.Sprintf("partition/%s-%d", tc.Name, p), "arrivals")}
+			l.created = t.createdTick(p)
+			t.parts = append(t.parts, l)
+		}
+		s.topics = append(s.topics, t)
+		s.topicBy[tc.Name] = t
+	}
+	for i := range s.sc.Producers {
+		p := &s.sc.Producers[i]
+		t := s.topicBy[p.Topic]
+		if t == nil {
+			return fmt.Errorf("producer %s writes to unknown topic %s", p.Name, p.Topic)
+		}
+		f := newFeed(p, extraRates[p.Name])
+		t.feeds = append(t.feeds, f)
+		for _, st := range f.steps[1:] {
+			t.changes = append(t.changes, st.at)
+		}
+	}
+	for _, t := range s.topics {
+		for _, c := range t.counts[1:] {
+			t.changes = append(t.changes, engine.Time(c.tick)*s.dt)
+		}
+		sort.Slice(t.changes, func(i, j int) bool { return t.changes[i] < t.changes[j] })
+	}
+	return nil
+}
+
+// createdTick is the interval from which partition p exists.
+func (t *topic) createdTick(p int) int64 {
+	for _, c := range t.counts {
+		if p < c.n {
+			return c.tick
+		}
+	}
+	return t.counts[len(t.counts)-1].tick
+}
+
+func (s *Sim) now() engine.Time { return s.q.Now() }
+
+func (s *Sim) tracef(format string, args ...any) {
+	if s.opt.Trace == nil {
+		return
+	}
+	s.opt.Trace(fmt.Sprintf("%9.3fs ", s.now().Seconds()) + fmt.Sprintf(format, args...))
+}
+
+func (s *Sim) loop() {
+	si := engine.FromDuration(s.sc.SampleInterval)
+	for t := si; t <= s.end; t += si {
+		s.q.At(t, evSample, 0, 0)
+	}
+	for {
+		if s.q.Peek() > s.end {
+			break
+		}
+		ev, ok := s.q.Pop()
+		if !ok {
+			break
+		}
+		s.dispatch(ev)
+		if s.opt.CheckInvariants {
+			s.checkInvariants()
+		}
+	}
+	s.finish()
+}
+
+func (s *Sim) dispatch(ev engine.Event) {
+	switch ev.Kind {
+	case evSample:
+		s.sample()
+	case evScenario:
+		s.applyEvent(int(ev.Arg))
+	case evHeartbeatTick:
+		s.members[ev.Target].onHeartbeatTick(ev)
+	case evPollTimeout:
+		s.members[ev.Target].onPollTimeout(ev)
+	case evWake:
+		s.members[ev.Target].onWake(ev)
+	case evDeliverBroker:
+		s.deliverToBroker(ev.Arg)
+	case evDeliverClient:
+		s.deliverToClient(ev.Arg)
+	case evCoordinatorTimer:
+		s.groups[ev.Target].coord.onTimer(ev)
+	case evSessionCheck:
+		m := s.members[ev.Target]
+		m.g.coord.onSessionCheck(m, ev)
+	case evRestart:
+		s.members[ev.Target].onRestart(ev)
+	case evStallEnd:
+		s.members[ev.Target].onStallEnd(ev)
+	case evAssignDone:
+		s.members[ev.Target].onAssignDone(ev)
+	case evMetadataRefresh:
+		s.members[ev.Target].onMetadataRefresh(ev)
+	case evCoordinatorBack:
+		s.groups[ev.Target].coord.onBack(ev)
+	default:
+		panic(fmt.Sprintf("models: unknown event kind %d", ev.Kind))
+	}
+}
+
+// sortedMembers returns ms sorted by slot: every decision that walks a set
+// of members walks it in this order.
+func sortedMembers(ms []*member) []*member {
+	out := append([]*member(nil), ms...)
+	sort.Slice(out, func(i, j int) bool { return out[i].idx < out[j].idx })
+	return out
+}
+
+func joinTPs(tps []tpRef) string {
+	var b strings.Builder
+	for i, tp := range tps {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s-%d", tp.t.name, tp.p)
+	}
+	return b.String()
+}
