@@ -1,0 +1,337 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// kind is how a key's TOML value is read and checked.
+type kind int
+
+const (
+	kInt      kind = iota // TOML integer within [min, max]
+	kMillis               // TOML integer of milliseconds within [min, max] (Kafka's *.ms)
+	kDuration             // string for time.ParseDuration, >= 0 or (gt) > 0
+	kFloat                // TOML integer or float, finite, >= fmin or (gt) > fmin
+	kEnum                 // one string of enum
+	kBool                 // TOML boolean
+	kText                 // any string
+	kName                 // a string naming something else in the file; the caller checks it exists
+	kNames                // non-empty list of distinct strings
+	kStrategy             // one string of enum, or a non-empty list of distinct ones
+	kSeeds                // non-empty list of distinct integers >= 0
+)
+
+// keyDef is one key of one table: how to read it, its default and its doc.
+// The tables below are the single place defaults live: the loader, the
+// variant and sweep path checks and `simulate list` all read them.
+type keyDef struct {
+	name     string
+	kind     kind
+	def      any // the default in decoded TOML form (int64, float64, string, bool, []any); nil: none
+	req      bool
+	min, max int64 // kInt and kMillis as written; kDuration in nanoseconds
+	fmin     float64
+	gt       bool     // kFloat and kDuration: strictly greater than the minimum
+	enum     []string // kEnum, kStrategy
+	fixed    bool     // may not be set by [[variants]] or [sweep]
+	defDoc   string   // the default as `simulate list` shows it, when def alone would mislead
+	doc      string
+}
+
+// section is the set of keys of one kind of table.
+type section struct {
+	what     string // for messages: "group", "producer", ...
+	pattern  string // path pattern for Parameters(), e.g. "groups.NAME."
+	variable bool   // its keys can be overridden (subject to keyDef.fixed)
+	defs     []keyDef
+	extra    []string // keys of sub-tables, read by the caller
+	byName   map[string]*keyDef
+}
+
+func (s *section) def(name string) *keyDef { return s.byName[name] }
+
+func (s *section) index() *section {
+	s.byName = make(map[string]*keyDef, len(s.defs))
+	for i := range s.defs {
+		s.byName[s.defs[i].name] = &s.defs[i]
+	}
+	return s
+}
+
+// Bounds Kafka itself puts on its settings: int configs are Java ints.
+const (
+	maxJavaInt   = math.MaxInt32
+	maxMembers   = 10000
+	maxPartition = 1000000
+	maxGridSize  = 10000
+	maxRuns      = 100000
+)
+
+var (
+	strategyNames   = []string{"range", "roundrobin", "sticky", "cooperative-sticky"}
+	protocolNames   = []string{"classic", "consumer"}
+	remoteNames     = []string{"uniform", "range"}
+	arrivalNames    = []string{"constant", "poisson"}
+	keysNames       = []string{"none", "uniform", "zipf"}
+	distNames       = []string{"constant", "exponential", "lognormal"}
+	commitNames     = []string{"auto", "sync"}
+	offsetResetName = []string{"latest", "earliest"}
+)
+
+func ms(name string, def, min, max int64, doc string) keyDef {
+	return keyDef{name: name, kind: kMillis, def: def, min: min, max: max, doc: doc}
+}
+
+func dur(name string, def string, positive bool, doc string) keyDef {
+	d := keyDef{name: name, kind: kDuration, min: 0, max: math.MaxInt64, gt: positive, doc: doc}
+	if def != "" {
+		d.def = def
+	}
+	return d
+}
+
+func integer(name string, def any, min, max int64, doc string) keyDef {
+	return keyDef{name: name, kind: kInt, def: def, min: min, max: max, doc: doc}
+}
+
+func enum(name string, names []string, doc string) keyDef {
+	return keyDef{name: name, kind: kEnum, def: names[0], enum: names, doc: doc}
+}
+
+func required(d keyDef) keyDef { d.req = true; d.def = nil; return d }
+func fixed(d keyDef) keyDef    { d.fixed = true; return d }
+
+var topSection = (&section{
+	what: "experiment", pattern: "", variable: true,
+	defs: []keyDef{
+		fixed(keyDef{name: "name", kind: kText, defDoc: "the file name without .toml",
+			doc: "the experiment's name (letters, digits, '-', '_', '.'); names results/<name>/"}),
+		fixed(keyDef{name: "description", kind: kText, def: "", doc: "the question the experiment answers"}),
+		required(dur("duration", "", true, "simulated time of every run")),
+		fixed(integer("seed", int64(1), 0, math.MaxInt64, "random seed of the single replication")),
+		fixed(keyDef{name: "seeds", kind: kSeeds, doc: "seeds of several replications (instead of seed), reported with spread"}),
+		dur("sample_interval", "1s", true, "time between metric samples (at most duration)"),
+		dur("batch_interval", "5ms", true, "producers send each partition's records as one batch per interval "+
+			"(Kafka's linger.ms, 5 ms since 4.0); the model's time resolution for records (at most sample_interval)"),
+	},
+	extra: []string{"broker", "topics", "producers", "groups", "events", "variants", "sweep", "slo"},
+}).index()
+
+var brokerSection = (&section{
+	what: "broker", pattern: "broker.", variable: true,
+	defs: []keyDef{
+		ms("group.initial.rebalance.delay.ms", 3000, 0, maxJavaInt, "wait for more members before an empty group's first rebalance completes"),
+		dur("network_latency", "1ms", false, "one-way latency between clients and brokers"),
+		ms("group.min.session.timeout.ms", 6000, 1, maxJavaInt, "smallest session.timeout.ms a classic member may ask for"),
+		ms("group.max.session.timeout.ms", 1800000, 1, maxJavaInt, "largest session.timeout.ms a classic member may ask for"),
+		ms("group.consumer.heartbeat.interval.ms", 5000, 5000, 15000, "heartbeat interval of consumer-protocol groups (KIP-848)"),
+		ms("group.consumer.session.timeout.ms", 45000, 45000, 60000, "session timeout of consumer-protocol groups (KIP-848)"),
+		ms("broker.session.timeout.ms", 9000, 1, maxJavaInt, "KRaft fences a crashed coordinator's broker after this"),
+		dur("group_load_time", "1s", false, "time a new coordinator takes to load the group"),
+	},
+}).index()
+
+var topicSection = (&section{
+	what: "topic", pattern: "topics.NAME.", variable: true,
+	defs: []keyDef{
+		required(integer("partitions", nil, 1, maxPartition, "partition count")),
+	},
+}).index()
+
+var producerSection = (&section{
+	what: "producer", pattern: "producers.NAME.", variable: true,
+	defs: []keyDef{
+		required(keyDef{name: "topic", kind: kName, doc: "the topic written to"}),
+		required(keyDef{name: "rate", kind: kFloat, fmin: 0, doc: "records per second"}),
+		enum("arrivals", arrivalNames, "arrival process: constant (evenly spaced) or poisson"),
+		enum("keys", keysNames, "partition choice: none (even spread), uniform or zipf keys"),
+		integer("key_count", int64(10000), 1, maxJavaInt, "distinct keys, with keys = uniform or zipf (an error with keys = none)"),
+		{name: "zipf_s", kind: kFloat, def: 1.2, fmin: 0, gt: true, doc: "Zipf exponent, with keys = zipf (an error with keys = none)"},
+	},
+	extra: []string{"rate_changes"},
+}).index()
+
+var rateChangeSection = (&section{
+	what: "rate change", pattern: "producers.NAME.rate_changes[].",
+	defs: []keyDef{
+		required(dur("at", "", false, "when the rate changes (before duration)")),
+		required(keyDef{name: "rate", kind: kFloat, fmin: 0, doc: "records per second from then on"}),
+	},
+}).index()
+
+var groupSection = (&section{
+	what: "group", pattern: "groups.NAME.", variable: true,
+	defs: []keyDef{
+		required(keyDef{name: "topics", kind: kNames, doc: "topics the group subscribes to"}),
+		required(integer("consumers", nil, 0, maxMembers, "members started at t = 0")),
+		required(dur("processing_time", "", false, "mean time to process one record")),
+		enum("processing_distribution", distNames, "shape of processing times: constant, exponential or lognormal"),
+		{name: "processing_cv", kind: kFloat, def: 1.0, fmin: 0, gt: true, doc: "coefficient of variation, with processing_distribution = lognormal"},
+		enum("commit", commitNames, "auto (Kafka's auto commit) or sync (commit after each batch)"),
+		{name: "static_membership", kind: kBool, def: false, doc: "each consumer has a group.instance.id (KIP-345)"},
+		dur("revoke_time", "0s", false, "time spent in onPartitionsRevoked"),
+		dur("assignment_time", "0s", false, "time the leader's assignor takes"),
+		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames,
+			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky"},
+		enum("group.protocol", protocolNames, "classic or consumer (KIP-848)"),
+		enum("group.remote.assignor", remoteNames, "server-side assignor with group.protocol = consumer: uniform or range"),
+		ms("session.timeout.ms", 45000, 1, maxJavaInt, "a classic member silent this long is removed"),
+		ms("heartbeat.interval.ms", 3000, 1, maxJavaInt, "classic heartbeat period (lower than session.timeout.ms)"),
+		ms("max.poll.interval.ms", 300000, 1, maxJavaInt, "longest gap between polls; also the rebalance timeout"),
+		integer("max.poll.records", int64(500), 1, maxJavaInt, "records returned by one poll"),
+		{name: "enable.auto.commit", kind: kBool, def: true, defDoc: `true (false with commit = "sync")`,
+			doc: "must agree with commit: true for auto, false for sync"},
+		ms("auto.commit.interval.ms", 5000, 1, maxJavaInt, "period of auto commits"),
+		enum("auto.offset.reset", offsetResetName, "where a partition without a committed offset starts: latest or earliest"),
+		ms("fetch.max.wait.ms", 500, 0, maxJavaInt, "longest a fetch waits for data"),
+		ms("metadata.max.age.ms", 300000, 0, maxJavaInt, "metadata refresh period (new partitions are seen then)"),
+		ms("retry.backoff.ms", 100, 0, maxJavaInt, "first retry backoff (FindCoordinator and others)"),
+		ms("retry.backoff.max.ms", 1000, 0, maxJavaInt, "longest retry backoff"),
+	},
+	extra: []string{"autoscaler"},
+}).index()
+
+var autoscalerSection = (&section{
+	what: "autoscaler", pattern: "groups.NAME.autoscaler.", variable: true,
+	defs: []keyDef{
+		integer("lag_threshold", int64(1000), 1, math.MaxInt64, "target lag per consumer"),
+		integer("activation_lag_threshold", int64(0), 0, math.MaxInt64, "below this total lag the group scales to min_consumers"),
+		integer("min_consumers", int64(1), 0, maxMembers, "fewest consumers"),
+		integer("max_consumers", int64(30), 1, maxMembers, "most consumers (capped at the partition count unless allow_idle_consumers)"),
+		{name: "allow_idle_consumers", kind: kBool, def: false, doc: "may scale past the partition count"},
+		{name: "limit_to_partitions_with_lag", kind: kBool, def: false, doc: "cap at the number of partitions with lag"},
+		dur("polling_interval", "30s", true, "how often the scaler looks at lag"),
+		dur("cooldown", "5m", false, "wait after a scale-down before the next"),
+	},
+}).index()
+
+// eventSection holds every event field; which ones an action takes is in
+// actionFields.
+var eventSection = (&section{
+	what: "event", pattern: "events[].",
+	defs: []keyDef{
+		required(dur("at", "", false, "when the event happens (before duration)")),
+		required(keyDef{name: "action", kind: kEnum, enum: actionNames[:], doc: "what happens: " + strings.Join(actionNames[:], ", ")}),
+		{name: "group", kind: kName, doc: "the group acted on (every action but producer_rate and add_partitions)"},
+		integer("count", nil, 1, maxPartition, "members acted on (newest first); add_partitions: partitions added"),
+		integer("member", nil, 0, maxMembers-1, "one member, by 0-based join order (instead of count)"),
+		dur("downtime", "", false, "restart, rolling_restart: time down; coordinator_failover: time unreachable"),
+		{name: "clean", kind: kBool, def: false, doc: "restart: stop cleanly (LeaveGroup) instead of crashing"},
+		dur("duration", "", true, "pause, slow: how long"),
+		{name: "factor", kind: kFloat, fmin: 0, gt: true, doc: "slow: processing time multiplier"},
+		integer("to", nil, 0, maxMembers, "scale: target member count"),
+		dur("interval", "", false, "rolling_restart: gap between one member's restart and the next"),
+		{name: "topic", kind: kName, doc: "add_partitions: the topic"},
+		{name: "producer", kind: kName, doc: "producer_rate: the producer"},
+		{name: "rate", kind: kFloat, fmin: 0, doc: "producer_rate: records per second"},
+	},
+}).index()
+
+// actionFields lists, per action, the fields it takes besides at and action.
+// "count|member" means exactly one of the two.
+var actionFields = [...][]string{
+	ActJoin:                {"group", "count"},
+	ActLeave:               {"group", "count|member"},
+	ActCrash:               {"group", "count|member"},
+	ActRestart:             {"group", "count|member", "downtime", "clean?"},
+	ActRollingRestart:      {"group", "interval", "downtime"},
+	ActPause:               {"group", "count|member", "duration"},
+	ActSlow:                {"group", "count|member", "factor", "duration"},
+	ActScale:               {"group", "to"},
+	ActAddPartitions:       {"topic", "count"},
+	ActProducerRate:        {"producer", "rate"},
+	ActCoordinatorFailover: {"group", "downtime"},
+}
+
+var sloSection = (&section{
+	what: "slo", pattern: "slo.",
+	defs: []keyDef{
+		// NB: SLO treats zero as "not set", so an objective of 0 cannot be
+		// stored; it could never be met anyway (lag and pauses are never
+		// exactly zero at every sample), hence the strict lower bounds.
+		integer("max_lag", nil, 1, math.MaxInt64, "largest total lag (records) at any sample after warmup"),
+		dur("max_lag_time", "", true, "largest age of the oldest unprocessed record"),
+		dur("p99_latency", "", true, "largest p99 produce-to-processed latency"),
+		dur("max_pause", "", true, "longest time any one partition could not be fetched"),
+		dur("warmup", "0s", false, "samples before this are not judged (shorter than duration)"),
+	},
+}).index()
+
+var variantSection = (&section{
+	what: "variant", pattern: "variants[].",
+	defs: []keyDef{
+		required(keyDef{name: "name", kind: kText, doc: "the variant's name (letters, digits, '-', '_', '.'); other keys are parameter paths"}),
+	},
+}).index()
+
+// Param is one settable parameter, as `simulate list` shows it.
+type Param struct {
+	Path     string // pattern, e.g. "groups.NAME.session.timeout.ms"
+	Default  string // as TOML, e.g. `45000`, `"1s"`, `["range", "cooperative-sticky"]`; "" when none
+	Required bool
+	Variable bool // may be set by [[variants]] and swept in [sweep]
+	Doc      string
+}
+
+// Parameters lists every key an experiment file may set, in a fixed order:
+// top level, broker, topics, producers, groups, autoscaler, events, slo,
+// variants.
+func Parameters() []Param {
+	var out []Param
+	for _, s := range []*section{topSection, brokerSection, topicSection, producerSection, rateChangeSection,
+		groupSection, autoscalerSection, eventSection, sloSection, variantSection} {
+		for i := range s.defs {
+			d := &s.defs[i]
+			p := Param{
+				Path:     s.pattern + d.name,
+				Default:  d.defDoc,
+				Required: d.req,
+				Variable: s.variable && !d.fixed,
+				Doc:      d.doc,
+			}
+			if p.Default == "" && d.def != nil {
+				p.Default = tomlLiteral(d.def)
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// tomlLiteral writes a decoded value back as TOML, for defaults and for
+// messages.
+func tomlLiteral(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		f := formatFloat(x)
+		if !strings.ContainsAny(f, ".eEIN") {
+			f += ".0" // keep it a TOML float
+		}
+		return f
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = tomlLiteral(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
+// formatFloat prints a float plainly (0.5, 2, 50000), with an exponent
+// only for very large or very small magnitudes.
+func formatFloat(f float64) string {
+	if a := math.Abs(f); a == 0 || a >= 1e-6 && a < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}

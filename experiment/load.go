@@ -1,0 +1,135 @@
+package experiment
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Load reads, validates and expands the experiment file at path.
+// A bad file gives an *Error or an ErrorList.
+func Load(path string) (*Experiment, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is already in File
+		}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the file: %v", err)}
+	}
+	return Parse(path, data)
+}
+
+// Parse validates and expands an experiment given as bytes. file names it in
+// messages and, without its directories and .toml, is the default name.
+func Parse(file string, data []byte) (x *Experiment, err error) {
+	defer func() {
+		// A safety net for the CLI: bad input must never crash it. The fuzz
+		// test fails on this message, so it does not hide bugs.
+		if r := recover(); r != nil {
+			x, err = nil, &Error{File: file, Msg: fmt.Sprintf("internal error while reading this file (please report it): %v", r)}
+		}
+	}()
+	var root map[string]any
+	if _, err := toml.Decode(string(data), &root); err != nil {
+		return nil, syntaxError(file, err)
+	}
+	sink := newSink(file)
+	c := &checker{sink: sink, lines: scanLines(data)}
+	x = &Experiment{File: file, Source: bytes.Clone(data)}
+	sum := sha256.Sum256(data)
+	x.SHA256 = hex.EncodeToString(sum[:])
+
+	top := tbl{m: root}
+	c.unknown(top, topSection)
+	x.Name = readName(c, top, file)
+	x.Description = c.get(top, topSection, "description").s
+	x.Seeds = readSeeds(c, top)
+	var slo *sloCheck
+	x.SLO, slo = readSLO(c, top)
+	variants := readVariants(c, top, root)
+	var targets []keyPath
+	x.Sweep, targets = readSweep(c, top, root)
+	checkVariedAndSwept(c, variants, x.Sweep, targets)
+	for _, v := range variants {
+		x.Variants = append(x.Variants, v.name)
+	}
+	checkRunCount(c, len(variants), x.Sweep, len(x.Seeds))
+	if c.failed {
+		// The overrides cannot be trusted; still check the base file, so
+		// one pass shows every problem.
+		(&checker{sink: sink, lines: c.lines}).build(root, slo)
+		return nil, sink.err()
+	}
+	x.Runs = expand(c, root, variants, x.Sweep, targets, x.Seeds, slo)
+	if err := sink.err(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+func syntaxError(file string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return &Error{File: file, Line: pe.Position.Line, Msg: "TOML syntax error: " + pe.Message}
+	}
+	return &Error{File: file, Msg: "TOML syntax error: " + err.Error()}
+}
+
+func readName(c *checker, top tbl, file string) string {
+	p := keyPath{}.key("name")
+	v := c.get(top, topSection, "name")
+	if v.set {
+		if v.ok && !validRunName(v.s) {
+			c.fail(p, fmt.Sprintf("%q is not allowed: use letters, digits, '-', '_' and '.'", v.s))
+		}
+		return v.s
+	}
+	base := ""
+	if file != "" {
+		base = strings.TrimSuffix(filepath.Base(file), ".toml")
+	}
+	if !validRunName(base) {
+		c.fail(p, fmt.Sprintf("required: the file name gives %q, which is not allowed as a name (letters, digits, '-', '_', '.')", base))
+	}
+	return base
+}
+
+func readSeeds(c *checker, top tbl) []uint64 {
+	seed, seeds := c.get(top, topSection, "seed"), c.get(top, topSection, "seeds")
+	if seed.set && seeds.set {
+		c.fail(keyPath{}.key("seeds"), "give seed or seeds, not both", keyPath{}.key("seed"))
+		return nil
+	}
+	if seeds.set {
+		out := make([]uint64, len(seeds.is))
+		for i, s := range seeds.is {
+			out[i] = uint64(s)
+		}
+		return out
+	}
+	return []uint64{uint64(seed.i)}
+}
+
+func readSLO(c *checker, top tbl) (*SLO, *sloCheck) {
+	t, ok := c.table(top, "slo", "[slo]")
+	if !ok {
+		return nil, nil
+	}
+	c.unknown(t, sloSection)
+	get := func(k string) val { return c.get(t, sloSection, k) }
+	maxLag, lagTime, p99, pause, warmup := get("max_lag"), get("max_lag_time"), get("p99_latency"), get("max_pause"), get("warmup")
+	if !maxLag.set && !lagTime.set && !p99.set && !pause.set {
+		c.fail(t.p, "needs at least one objective: max_lag, max_lag_time, p99_latency or max_pause")
+	}
+	return &SLO{MaxLag: maxLag.i, MaxLagTime: lagTime.d, P99Latency: p99.d, MaxPause: pause.d, Warmup: warmup.d},
+		&sloCheck{warmup: warmup, path: t.p.key("warmup")}
+}

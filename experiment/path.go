@@ -1,0 +1,102 @@
+package experiment
+
+import (
+	"strconv"
+	"strings"
+)
+
+// seg is one step of a key path: a table key, or an index into an array
+// (of tables, or of values).
+type seg struct {
+	key   string
+	index int // >= 0 for an array index; -1 for a key
+}
+
+// keyPath locates a key inside an experiment file, e.g. events[3].count or
+// groups.processors."session.timeout.ms". The scanner and the extractor both
+// build them, and meet on canon().
+type keyPath []seg
+
+func (p keyPath) key(k string) keyPath {
+	q := make(keyPath, len(p), len(p)+1)
+	copy(q, p)
+	return append(q, seg{key: k, index: -1})
+}
+
+func (p keyPath) at(i int) keyPath {
+	q := make(keyPath, len(p), len(p)+1)
+	copy(q, p)
+	return append(q, seg{index: i})
+}
+
+// keys appends several key segments.
+func (p keyPath) keys(ks ...string) keyPath {
+	q := p
+	for _, k := range ks {
+		q = q.key(k)
+	}
+	return q
+}
+
+// canon is the unambiguous form used as a map key: keys that are not bare
+// TOML keys are quoted, so a key containing dots or brackets can never be
+// mistaken for several segments or an index.
+func (p keyPath) canon() string {
+	var b strings.Builder
+	for i, s := range p {
+		if s.index >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		if isBareKey(s.key) {
+			b.WriteString(s.key)
+		} else {
+			b.WriteString(strconv.Quote(s.key))
+		}
+	}
+	return b.String()
+}
+
+// String is the form users read in messages: keys joined by dots, unquoted,
+// so a Kafka key reads as the parameter path users write in variants
+// (groups.processors.session.timeout.ms).
+func (p keyPath) String() string {
+	var b strings.Builder
+	for i, s := range p {
+		if s.index >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		if s.key == "" {
+			b.WriteString(`""`) // an empty key must still show
+		}
+		b.WriteString(s.key)
+	}
+	return b.String()
+}
+
+func isBareKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isBareByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBareByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
