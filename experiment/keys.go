@@ -174,6 +174,7 @@ var groupSection = (&section{
 		{name: "static_membership", kind: kBool, def: false, doc: "each consumer has a group.instance.id (KIP-345)"},
 		dur("revoke_time", "0s", false, "time spent in onPartitionsRevoked"),
 		dur("assignment_time", "0s", false, "time the leader's assignor takes"),
+		dur("startup_jitter", "1s", false, "each consumer process starts (first request) after a random delay up to this: pods do not start in the same millisecond"),
 		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames,
 			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky"},
 		enum("group.protocol", protocolNames, "classic or consumer (KIP-848)"),

@@ -52,6 +52,7 @@ func defaultGroup() Group {
 		MetadataMaxAge:         5 * time.Minute,
 		RetryBackoff:           100 * time.Millisecond,
 		RetryBackoffMax:        time.Second,
+		StartupJitter:          time.Second,
 	}
 }
 
@@ -142,6 +143,7 @@ func TestEveryKeyIsRead(t *testing.T) {
 			StaticMembership:       true,
 			RevokeTime:             20 * time.Millisecond,
 			AssignmentTime:         5 * time.Millisecond,
+			StartupJitter:          250 * time.Millisecond,
 			AssignmentStrategy:     []string{"cooperative-sticky", "sticky"},
 			Protocol:               ProtocolConsumer,
 			RemoteAssignor:         "range",

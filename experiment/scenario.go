@@ -244,6 +244,7 @@ func (b *scenarioBuild) readGroups(top tbl) {
 			StaticMembership:       get("static_membership").b,
 			RevokeTime:             get("revoke_time").d,
 			AssignmentTime:         get("assignment_time").d,
+			StartupJitter:          get("startup_jitter").d,
 			AssignmentStrategy:     get("partition.assignment.strategy").ss,
 			Protocol:               GroupProtocol(get("group.protocol").i),
 			RemoteAssignor:         get("group.remote.assignor").s,

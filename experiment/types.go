@@ -189,6 +189,7 @@ type Group struct {
 	StaticMembership       bool          // static_membership = false
 	RevokeTime             time.Duration // revoke_time = "0s": onPartitionsRevoked callback
 	AssignmentTime         time.Duration // assignment_time = "0s": leader's assignor run
+	StartupJitter          time.Duration // startup_jitter = "1s": process start spread
 
 	AssignmentStrategy []string      // "partition.assignment.strategy" = ["range", "cooperative-sticky"]
 	Protocol           GroupProtocol // "group.protocol" = "classic"

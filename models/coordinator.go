@@ -213,7 +213,7 @@ func (c *coordinator) onJoinGroup(id int64, msg *message) {
 		c.maybeCompleteJoin()
 	case stCompletingRebalance:
 		if changed {
-			c.prepareRebalance("member " + short(cm.memberID) + " updated its metadata")
+			c.prepareRebalance(short(cm.memberID) + " rejoined with new metadata")
 		} else {
 			// A resend during the sync phase gets the current generation.
 			c.respondJoin(cm)
@@ -222,7 +222,7 @@ func (c *coordinator) onJoinGroup(id int64, msg *message) {
 		if changed || cm == c.leader {
 			// Any JoinGroup from the leader while Stable starts a rebalance
 			// (KAFKA_MODEL §1.3).
-			c.prepareRebalance("member " + short(cm.memberID) + " rejoined")
+			c.prepareRebalance(short(cm.memberID) + " rejoined")
 		} else {
 			c.respondJoin(cm)
 		}
@@ -291,7 +291,7 @@ func (c *coordinator) addMember(memberID string, id int64, msg *message) {
 	}
 	switch c.state {
 	case stEmpty, stStable, stCompletingRebalance:
-		c.prepareRebalance("member " + short(memberID) + " joined")
+		c.prepareRebalance(short(memberID) + " joined")
 	case stPreparingRebalance:
 		c.maybeCompleteJoin()
 	}
@@ -506,7 +506,7 @@ func (c *coordinator) completeJoin() {
 	for _, cm := range append([]*cmember(nil), c.members...) {
 		if cm.awaitingJoin == nil && cm.instanceID == "" {
 			c.tracef("%s did not rejoin in time: removed", short(cm.memberID))
-			c.removeMember(cm, false)
+			c.removeMember(cm, false, "")
 		}
 	}
 	if len(c.members) > 0 && (c.leader == nil || c.leader.awaitingJoin == nil) {
@@ -560,7 +560,7 @@ func (c *coordinator) expirePendingSync() {
 	c.pendingSync = map[*cmember]bool{}
 	for _, cm := range late {
 		c.tracef("%s never sent SyncGroup: removed", short(cm.memberID))
-		c.removeMember(cm, true)
+		c.removeMember(cm, true, short(cm.memberID)+" never sent SyncGroup")
 	}
 }
 
@@ -648,7 +648,7 @@ func (c *coordinator) onLeaveGroup(id int64, msg *message) {
 	}
 	if cm := c.find(msg.memberID); cm != nil && cm.m == msg.m {
 		c.tracef("LeaveGroup from %s", short(cm.memberID))
-		c.removeMember(cm, true)
+		c.removeMember(cm, true, short(cm.memberID)+" left the group (LeaveGroup)")
 	}
 	c.s().msgs.put(id) // the leaving process does not wait for the answer
 }
@@ -656,7 +656,7 @@ func (c *coordinator) onLeaveGroup(id int64, msg *message) {
 // removeMember is removeMemberAndUpdateClassicGroup (leave, session expiry,
 // sync expiry). With rebalance set, a Stable or CompletingRebalance group
 // starts a new round.
-func (c *coordinator) removeMember(cm *cmember, rebalance bool) {
+func (c *coordinator) removeMember(cm *cmember, rebalance bool, why string) {
 	s := c.s()
 	for i, x := range c.members {
 		if x == cm {
@@ -693,7 +693,7 @@ func (c *coordinator) removeMember(cm *cmember, rebalance bool) {
 	}
 	switch c.state {
 	case stStable, stCompletingRebalance:
-		c.prepareRebalance("member " + short(cm.memberID) + " left")
+		c.prepareRebalance(why)
 	case stPreparingRebalance:
 		c.maybeCompleteJoin()
 	}
@@ -731,7 +731,7 @@ func (c *coordinator) onSessionCheck(m *member, ev engine.Event) {
 		return
 	}
 	c.tracef("session of %s expired", short(cm.memberID))
-	c.removeMember(cm, true)
+	c.removeMember(cm, true, "session of "+short(cm.memberID)+" expired")
 }
 
 // onOffsetCommit accepts commits from members of the current generation

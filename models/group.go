@@ -66,7 +66,8 @@ type group struct {
 	strategy []string
 	protocol assignors.RebalanceProtocol
 
-	met groupMetrics
+	met  groupMetrics
+	heat heatmap
 }
 
 func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
@@ -95,6 +96,9 @@ func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
 	}
 	g.coord = newCoordinator(g)
 	g.met.init(len(g.parts))
+	if s.opt.HeatmapColumns > 0 {
+		g.heat.init(len(g.parts), s.opt.HeatmapColumns, engine.FromDuration(s.sc.Duration))
+	}
 	return g, nil
 }
 
@@ -182,12 +186,16 @@ func (g *group) setOwner(gp *gpart, m *member) {
 		panic(fmt.Sprintf("models: %s-%d of group %s given to %s while %s holds it",
 			gp.tp.t.name, gp.tp.p, g.name, m.describe(), gp.owner.describe()))
 	}
+	prev := gp.owner
 	gp.owner = m
 	gp.ready = false
 	if m != nil {
 		gp.everAssigned = true
 	}
 	g.refresh(gp)
+	if prev != nil && prev != m {
+		prev.note()
+	}
 }
 
 // disown clears every partition the coordinator had given m: the member

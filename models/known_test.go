@@ -156,3 +156,63 @@ func lineTime(l string) float64 {
 	}
 	return -1
 }
+
+// Timelines show who processed, who rebalanced and who was dead, and the
+// heat map keeps a bounded number of columns.
+func TestTimelineAndHeatmap(t *testing.T) {
+	sc := scenario(4, 1000, 3, 500*time.Microsecond)
+	sc.Duration = 3 * time.Minute
+	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActCrash, Group: "g", Member: 2}}
+	r, err := Run(sc, 1, Options{CheckInvariants: true, Timeline: true, HeatmapColumns: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Timelines) != 3 {
+		t.Fatalf("%d timelines, want 3", len(r.Timelines))
+	}
+	dead := r.Timelines[2].Spans
+	last := dead[len(dead)-1]
+	if last.State != StateDead || last.Start != 60 || last.End != 180 {
+		t.Errorf("member 2 should be dead from 60 s to the end, last span %+v", last)
+	}
+	for _, tl := range r.Timelines {
+		var prevEnd float64
+		for i, sp := range tl.Spans {
+			if sp.End <= sp.Start || (i > 0 && sp.Start != prevEnd) {
+				t.Fatalf("%s: spans must be contiguous and non-empty: %+v", tl.Label, tl.Spans)
+			}
+			prevEnd = sp.End
+		}
+		if tl.Spans[0].State != StateRebalancing || tl.Spans[1].State != StateProcessing {
+			t.Errorf("%s starts %v then %v, want rebalancing then processing", tl.Label, tl.Spans[0].State, tl.Spans[1].State)
+		}
+	}
+	// The survivors rebalance when the session of member 2 expires (~102 s).
+	sawRebalance := false
+	for _, sp := range r.Timelines[0].Spans {
+		if sp.State == StateRebalancing && sp.Start > 100 && sp.Start < 105 {
+			sawRebalance = true
+		}
+	}
+	if !sawRebalance {
+		t.Errorf("member 0 shows no rebalance after the session expiry: %+v", r.Timelines[0].Spans)
+	}
+	h := r.Heatmaps[0]
+	if len(h.Partitions) != 4 || len(h.ColumnEndS) != 50 || len(h.Lag[0]) != 50 || h.ColumnEndS[49] != 180 {
+		t.Fatalf("heat map shape: %d partitions, %d columns, last column ends %v", len(h.Partitions), len(h.ColumnEndS), h.ColumnEndS[len(h.ColumnEndS)-1])
+	}
+}
+
+func TestLatencyQuantiles(t *testing.T) {
+	var h latencyHist
+	h.init()
+	// 1,000 records: latencies 1 ms .. 1000 ms, one each.
+	for i := 1; i <= 1000; i++ {
+		h.add(float64(i)/1000, 1)
+	}
+	near(t, "p50", h.quantile(0.5), 0.5, 0.5*0.011)
+	near(t, "p99", h.quantile(0.99), 0.99, 0.99*0.011)
+	if h.quantile(1) != 1 || h.max != 1 {
+		t.Errorf("p100 = %v, max = %v, want 1", h.quantile(1), h.max)
+	}
+}

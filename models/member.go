@@ -70,9 +70,10 @@ type member struct {
 	pendingAssign     []tpRef
 	hasPendingAssign  bool
 
-	batch   batch
-	rot     int
-	procRnd *rand.Rand
+	batch    batch
+	rot      int
+	procRnd  *rand.Rand
+	startRnd *rand.Rand
 
 	lastPoll       engine.Time
 	nextAutoCommit engine.Time
@@ -85,6 +86,7 @@ type member struct {
 	assignor       assignors.Assignor
 	pendingPlan    []memberPlan
 	startedAt      engine.Time
+	spans          []Span // timeline (Options.Timeline)
 }
 
 type ownedPart struct {
@@ -119,6 +121,7 @@ func newMember(g *group, slot int) *member {
 		m.instanceID = fmt.Sprintf("%s-%d", g.name, slot)
 	}
 	m.procRnd = engine.Stream(s.seed, fmt.Sprintf("member/%s/%d", g.name, slot), "processing")
+	m.startRnd = engine.Stream(s.seed, fmt.Sprintf("member/%s/%d", g.name, slot), "startup")
 	s.members = append(s.members, m)
 	g.members = append(g.members, m)
 	return m
@@ -164,14 +167,32 @@ func (m *member) start() {
 	m.assignor = nil
 	m.lastPoll = s.now()
 	m.startedAt = s.now()
-	m.tracef("starts")
-	// KafkaConsumer.subscribe, then poll: find the coordinator, then join.
 	m.app = appJoining
 	m.cstate = csFinding
+	m.g.refreshAll()
+	// Processes take a moment to start, and never all the same moment: the
+	// spread decides the heartbeat phases of the group, and so how soon a
+	// later change is noticed (KAFKA_MODEL §1.7).
+	var delay engine.Time
+	if j := engine.FromDuration(m.cfg().StartupJitter); j > 0 {
+		delay = engine.Time(m.startRnd.Int64N(int64(j)))
+	}
+	s.q.Push(engine.Event{At: s.now() + delay, Kind: evBoot, Target: int32(m.idx), Arg: m.inc})
+}
+
+// boot is the process's first request: KafkaConsumer.subscribe, then poll
+// finds the coordinator, then joins.
+func (m *member) boot(ev engine.Event) {
+	if !m.alive || ev.Arg != m.inc {
+		return
+	}
+	s := m.s
+	m.lastPoll = s.now()
+	m.startedAt = s.now()
+	m.tracef("starts")
 	id, msg := s.msgs.get()
 	msg.kind, msg.m, msg.inc = mFindCoordinator, m, m.inc
 	s.toBroker(id)
-	m.g.refreshAll()
 }
 
 // crash kills the process: no LeaveGroup, no commit (§1.6).

@@ -95,8 +95,9 @@ func (h *latencyHist) add(sec float64, weight float64) {
 	h.total += weight
 }
 
-// quantile returns the q-quantile in seconds: the upper edge of the bucket
-// holding it (so a reported p99 is never below the true one by more than 1%).
+// quantile returns the q-quantile in seconds, interpolated inside the 1%
+// bucket that holds it (geometrically, as the buckets are), and never above
+// the exact maximum.
 func (h *latencyHist) quantile(q float64) float64 {
 	if h.total == 0 {
 		return 0
@@ -104,14 +105,15 @@ func (h *latencyHist) quantile(q float64) float64 {
 	target := q * h.total
 	var acc float64
 	for b, c := range h.counts {
-		acc += c
-		if acc >= target && c > 0 {
-			v := histMin * math.Pow(histGrowth, float64(b+1))
-			if v > h.max {
-				v = h.max
+		if c > 0 && acc+c >= target {
+			frac := (target - acc) / c
+			v := histMin * math.Pow(histGrowth, float64(b)+frac)
+			if b == 0 {
+				v = histMin * frac
 			}
-			return v
+			return math.Min(v, h.max)
 		}
+		acc += c
 	}
 	return h.max
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
@@ -14,6 +15,11 @@ type Result struct {
 	// long the run).
 	Series     []SeriesRow
 	Rebalances []RebalanceRow
+	// Timelines holds one entry per member slot of every group
+	// (Options.Timeline), groups in order, slots in join order.
+	Timelines []Timeline
+	// Heatmaps holds one entry per group (Options.HeatmapColumns).
+	Heatmaps []Heatmap
 	// Events is the number of engine events the run handled (for benchmarks).
 	Events uint64
 }
@@ -92,6 +98,15 @@ type SeriesRow struct {
 	PartitionLag []int64
 }
 
+// Heatmap is one group's per-partition lag: Lag[i][j] is the largest lag of
+// partition Partitions[i] sampled in column j, which ends at ColumnEndS[j].
+type Heatmap struct {
+	Group      string
+	Partitions []string
+	ColumnEndS []float64
+	Lag        [][]int64
+}
+
 // RebalanceRow is one generation of one group (rebalances.csv).
 type RebalanceRow struct {
 	Group      string
@@ -125,7 +140,7 @@ func (s *Sim) sample() {
 		if s.opt.PartitionLag {
 			plag = make([]int64, 0, len(g.parts))
 		}
-		for _, gp := range g.parts {
+		for i, gp := range g.parts {
 			leo := gp.log.leo(now, s.dt)
 			produced += leo - gp.sampledLEO
 			gp.sampledLEO = leo
@@ -133,6 +148,9 @@ func (s *Sim) sample() {
 			lag += l
 			if s.opt.PartitionLag {
 				plag = append(plag, l)
+			}
+			if g.heat.cols > 0 {
+				g.heat.add(i, now, l)
 			}
 			if gp.hw < leo {
 				if age := (now - gp.log.produceTime(gp.hw, s.dt)).Seconds(); age > lagTime {
@@ -291,6 +309,24 @@ func (s *Sim) result() *Result {
 		if !any {
 			break
 		}
+	}
+	r.Timelines = s.timelines()
+	for _, g := range s.groups {
+		if g.heat.cols == 0 {
+			continue
+		}
+		h := Heatmap{Group: g.name, Lag: g.heat.max}
+		for _, gp := range g.parts {
+			h.Partitions = append(h.Partitions, fmt.Sprintf("%s-%d", gp.tp.t.name, gp.tp.p))
+		}
+		for c := 1; c <= g.heat.cols; c++ {
+			end := engine.Time(c) * g.heat.width
+			if end > s.end {
+				end = s.end
+			}
+			h.ColumnEndS = append(h.ColumnEndS, round(end.Seconds()))
+		}
+		r.Heatmaps = append(r.Heatmaps, h)
 	}
 	for i := range r.Rebalances {
 		r.Rebalances[i].StartS = round(r.Rebalances[i].StartS)

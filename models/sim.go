@@ -20,8 +20,13 @@ type Options struct {
 	// OnSample receives each timeseries row as it is taken; when nil the
 	// rows are kept in Result.Series.
 	OnSample func(SeriesRow)
-	// PartitionLag records every partition's lag in each row (heat maps).
+	// PartitionLag records every partition's lag in each row.
 	PartitionLag bool
+	// Timeline records each member's state spans (Result.Timelines).
+	Timeline bool
+	// HeatmapColumns, when positive, records each partition's maximum lag
+	// in that many equal columns of time (Result.Heatmaps).
+	HeatmapColumns int
 }
 
 // event kinds
@@ -40,6 +45,7 @@ const (
 	evAssignDone       // the leader finished running the assignor
 	evMetadataRefresh  // a member refreshes topic metadata
 	evCoordinatorBack  // a failed-over coordinator is serving again
+	evBoot             // a started process sends its first request
 )
 
 // Sim is one run: a scenario, a seed and the state of every entity.
@@ -177,12 +183,22 @@ func (s *Sim) tracef(format string, args ...any) {
 }
 
 func (s *Sim) loop() {
+	s.scheduleSamples()
+	s.runUntil(s.end)
+	s.finish()
+}
+
+func (s *Sim) scheduleSamples() {
 	si := engine.FromDuration(s.sc.SampleInterval)
 	for t := si; t <= s.end; t += si {
 		s.q.At(t, evSample, 0, 0)
 	}
+}
+
+// runUntil handles every event up to and including time end.
+func (s *Sim) runUntil(end engine.Time) {
 	for {
-		if s.q.Peek() > s.end {
+		if s.q.Peek() > end {
 			break
 		}
 		ev, ok := s.q.Pop()
@@ -194,7 +210,6 @@ func (s *Sim) loop() {
 			s.checkInvariants()
 		}
 	}
-	s.finish()
 }
 
 func (s *Sim) dispatch(ev engine.Event) {
@@ -203,16 +218,25 @@ func (s *Sim) dispatch(ev engine.Event) {
 		s.sample()
 	case evScenario:
 		s.applyEvent(int(ev.Arg))
+		for _, g := range s.groups {
+			g.noteAll()
+		}
 	case evHeartbeatTick:
 		s.members[ev.Target].onHeartbeatTick(ev)
 	case evPollTimeout:
-		s.members[ev.Target].onPollTimeout(ev)
+		m := s.members[ev.Target]
+		m.onPollTimeout(ev)
+		m.note()
 	case evWake:
-		s.members[ev.Target].onWake(ev)
+		m := s.members[ev.Target]
+		m.onWake(ev)
+		m.note()
 	case evDeliverBroker:
 		s.deliverToBroker(ev.Arg)
 	case evDeliverClient:
+		m := s.msgs.slots[ev.Arg].m
 		s.deliverToClient(ev.Arg)
+		m.note()
 	case evCoordinatorTimer:
 		s.groups[ev.Target].coord.onTimer(ev)
 	case evSessionCheck:
@@ -220,14 +244,18 @@ func (s *Sim) dispatch(ev engine.Event) {
 		m.g.coord.onSessionCheck(m, ev)
 	case evRestart:
 		s.members[ev.Target].onRestart(ev)
+		s.members[ev.Target].note()
 	case evStallEnd:
 		s.members[ev.Target].onStallEnd(ev)
+		s.members[ev.Target].note()
 	case evAssignDone:
 		s.members[ev.Target].onAssignDone(ev)
 	case evMetadataRefresh:
 		s.members[ev.Target].onMetadataRefresh(ev)
 	case evCoordinatorBack:
 		s.groups[ev.Target].coord.onBack(ev)
+	case evBoot:
+		s.members[ev.Target].boot(ev)
 	default:
 		panic(fmt.Sprintf("models: unknown event kind %d", ev.Kind))
 	}

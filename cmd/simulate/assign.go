@@ -1,0 +1,349 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rebalance-sim/rebalance-sim/assignors"
+)
+
+// assignInput is `simulate assign`'s JSON input (SPEC "simulate assign").
+type assignInput struct {
+	Assignor string            `json:"assignor"`
+	Topics   map[string]int32  `json:"topics"`
+	TopicIDs map[string]string `json:"topic_ids"`
+	Members  []assignMember    `json:"members"`
+}
+
+type assignMember struct {
+	ID         string             `json:"id"`
+	Topics     []string           `json:"topics"`
+	Owned      map[string][]int32 `json:"owned"`
+	Generation *int32             `json:"generation"`
+	InstanceID string             `json:"instance_id"`
+}
+
+func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("assign", flag.ContinueOnError)
+	name := fs.String("assignor", "", "assignor name (overrides the input's \"assignor\")")
+	rounds := fs.Bool("rounds", false, "run cooperative follow-up rounds until nothing is revoked")
+	explain := fs.Bool("explain", false, "say per partition whether it stayed, moved or is new")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("assign takes one input file (or - for stdin)")
+	}
+	src, in := "stdin", stdin
+	if len(pos) == 1 && pos[0] != "-" {
+		src = pos[0]
+		f, err := os.Open(src)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return usagef("%s: %v", src, err)
+	}
+	g, assignorName, err := parseAssignInput(src, data, *name)
+	if err != nil {
+		return usageError{err}
+	}
+	a, err := assignors.New(assignorName)
+	if err != nil {
+		return usagef("%s: assignor: %v", src, err)
+	}
+	plan, err := a.Assign(g)
+	if err != nil {
+		return usagef("%s: %s rejects this input: %v", src, assignorName, err)
+	}
+	if !*rounds {
+		var b bytes.Buffer
+		b.WriteString(`{"assignment": `)
+		writePlan(&b, g, plan)
+		if *explain {
+			b.WriteString(`, "explain": `)
+			writeExplain(&b, g, plan)
+		}
+		b.WriteString("}\n")
+		_, err := out.Write(b.Bytes())
+		return err
+	}
+	// --rounds: follow-up rounds with owned := the last assignment and
+	// generation := 1, until a round revokes nothing (KAFKA_MODEL §2).
+	var b bytes.Buffer
+	b.WriteString(`{"rounds": [`)
+	prev := g
+	for round := 1; ; round++ {
+		if round > 1 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `{"round": %d, "assignment": `, round)
+		writePlan(&b, prev, plan)
+		if *explain {
+			b.WriteString(`, "explain": `)
+			writeExplain(&b, prev, plan)
+		}
+		b.WriteString("}")
+		next := followUp(prev, plan)
+		if round >= 10 {
+			return fmt.Errorf("no convergence after 10 rounds")
+		}
+		if !revokesAny(prev, plan) {
+			break // nobody revoked anything: nobody rejoins
+		}
+		a2, _ := assignors.New(assignorName)
+		plan, err = a2.Assign(next)
+		if err != nil {
+			return usagef("%s: %s rejects round %d: %v", src, assignorName, round+1, err)
+		}
+		prev = next
+	}
+	b.WriteString("]}\n")
+	_, err = out.Write(b.Bytes())
+	return err
+}
+
+func parseAssignInput(src string, data []byte, override string) (*assignors.Group, string, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var in assignInput
+	if err := dec.Decode(&in); err != nil {
+		return nil, "", fmt.Errorf("%s: %v (expected {\"assignor\", \"topics\": {name: partitions}, \"members\": [{\"id\", \"topics\", \"owned\", \"generation\", \"instance_id\"}], \"topic_ids\"})", src, jsonErr(data, err))
+	}
+	name := in.Assignor
+	if override != "" {
+		name = override
+	}
+	if name == "" {
+		return nil, "", fmt.Errorf("%s: no assignor: give \"assignor\" or --assignor (one of %s)", src, strings.Join(assignors.Names(), ", "))
+	}
+	g := &assignors.Group{}
+	names := make([]string, 0, len(in.Topics))
+	for t, n := range in.Topics {
+		if n < 0 {
+			return nil, "", fmt.Errorf("%s: topics.%s: %d partitions; must be >= 0", src, t, n)
+		}
+		names = append(names, t)
+	}
+	sort.Strings(names) // NB: map order must not reach the plan.
+	for _, t := range names {
+		tp := assignors.Topic{Name: t, Partitions: in.Topics[t]}
+		if s, ok := in.TopicIDs[t]; ok {
+			id, err := assignors.ParseUuid(s)
+			if err != nil {
+				return nil, "", fmt.Errorf("%s: topic_ids.%s: %v", src, t, err)
+			}
+			tp.ID = id
+		}
+		g.Topics = append(g.Topics, tp)
+	}
+	for t := range in.TopicIDs {
+		if _, ok := in.Topics[t]; !ok {
+			return nil, "", fmt.Errorf("%s: topic_ids.%s: no such topic in \"topics\"", src, t)
+		}
+	}
+	seen := map[string]bool{}
+	instances := map[string]bool{}
+	for i, m := range in.Members {
+		if m.ID == "" {
+			return nil, "", fmt.Errorf("%s: members[%d].id: required", src, i)
+		}
+		if seen[m.ID] {
+			return nil, "", fmt.Errorf("%s: members[%d].id: %q appears twice", src, i, m.ID)
+		}
+		seen[m.ID] = true
+		if m.InstanceID != "" {
+			if instances[m.InstanceID] {
+				return nil, "", fmt.Errorf("%s: members[%d].instance_id: %q appears twice (static members with equal instance ids cannot coexist)", src, i, m.InstanceID)
+			}
+			instances[m.InstanceID] = true
+		}
+		am := assignors.Member{ID: m.ID, InstanceID: m.InstanceID, Generation: -1}
+		if m.Generation != nil {
+			am.Generation = *m.Generation
+		}
+		topics := append([]string(nil), m.Topics...)
+		sort.Strings(topics)
+		for j := 1; j < len(topics); j++ {
+			if topics[j] == topics[j-1] {
+				return nil, "", fmt.Errorf("%s: members[%d].topics: %q listed twice", src, i, topics[j])
+			}
+		}
+		am.Topics = topics
+		owned := make([]string, 0, len(m.Owned))
+		for t := range m.Owned {
+			owned = append(owned, t)
+		}
+		sort.Strings(owned)
+		for _, t := range owned {
+			ps := append([]int32(nil), m.Owned[t]...)
+			sort.Slice(ps, func(a, b int) bool { return ps[a] < ps[b] })
+			for j, p := range ps {
+				if p < 0 || (j > 0 && ps[j-1] == p) {
+					return nil, "", fmt.Errorf("%s: members[%d].owned.%s: partitions must be distinct and >= 0", src, i, t)
+				}
+			}
+			if len(ps) > 0 {
+				am.Owned = append(am.Owned, assignors.TopicPartitions{Topic: t, Partitions: ps})
+			}
+		}
+		g.Members = append(g.Members, am)
+	}
+	return g, name, nil
+}
+
+// jsonErr adds the line of a JSON syntax error.
+func jsonErr(data []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	off := int64(-1)
+	switch {
+	case asErr(err, &se):
+		off = se.Offset
+	case asErr(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return err.Error()
+	}
+	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
+	return fmt.Sprintf("line %d: %v", line, err)
+}
+
+func asErr[T error](err error, target *T) bool {
+	if e, ok := err.(T); ok {
+		*target = e
+		return true
+	}
+	return false
+}
+
+// writePlan writes members in input order, topics and partitions sorted.
+func writePlan(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
+	b.WriteString("{")
+	for i, a := range plan {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(a.MemberID) + ": {")
+		for j, tp := range a.Topics {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(tp.Topic) + ": [")
+			for k, p := range tp.Partitions {
+				if k > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(strconv.Itoa(int(p)))
+			}
+			b.WriteString("]")
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}")
+}
+
+type tpKey struct {
+	topic string
+	p     int32
+}
+
+// writeExplain says, per partition of the plan (and per withheld one),
+// whether it stayed with its owner, moved (from, to), is new, or is
+// withheld this round (cooperative-sticky).
+func writeExplain(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
+	owner := map[tpKey][]string{}
+	for _, m := range g.Members {
+		for _, tp := range m.Owned {
+			for _, p := range tp.Partitions {
+				owner[tpKey{tp.Topic, p}] = append(owner[tpKey{tp.Topic, p}], m.ID)
+			}
+		}
+	}
+	assigned := map[tpKey]string{}
+	for _, a := range plan {
+		for _, tp := range a.Topics {
+			for _, p := range tp.Partitions {
+				assigned[tpKey{tp.Topic, p}] = a.MemberID
+			}
+		}
+	}
+	b.WriteString("[")
+	first := true
+	for _, t := range g.Topics {
+		for p := int32(0); p < t.Partitions; p++ {
+			k := tpKey{t.Name, p}
+			to, ok := assigned[k]
+			from := owner[k]
+			if !ok && len(from) == 0 {
+				continue // unsubscribed and unowned
+			}
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			fmt.Fprintf(b, `{"topic": %s, "partition": %d, `, strconv.Quote(t.Name), p)
+			fromJSON := "null"
+			if len(from) > 0 {
+				fromJSON = strconv.Quote(strings.Join(from, ","))
+			}
+			switch {
+			case !ok:
+				fmt.Fprintf(b, `"status": "withheld", "from": %s, "to": null}`, fromJSON)
+			case len(from) == 0:
+				fmt.Fprintf(b, `"status": "new", "from": null, "to": %s}`, strconv.Quote(to))
+			case len(from) == 1 && from[0] == to:
+				fmt.Fprintf(b, `"status": "stayed", "from": %s, "to": %s}`, fromJSON, strconv.Quote(to))
+			default:
+				fmt.Fprintf(b, `"status": "moved", "from": %s, "to": %s}`, fromJSON, strconv.Quote(to))
+			}
+		}
+	}
+	b.WriteString("]")
+}
+
+// followUp is the next cooperative round's input: owned := this round's
+// assignment, generation := 1.
+func followUp(g *assignors.Group, plan assignors.Plan) *assignors.Group {
+	next := &assignors.Group{Topics: g.Topics}
+	for i, m := range g.Members {
+		nm := m
+		nm.Owned = plan[i].Topics
+		nm.Generation = 1
+		next.Members = append(next.Members, nm)
+	}
+	return next
+}
+
+// revokesAny reports whether some member lost a partition it owned.
+func revokesAny(g *assignors.Group, plan assignors.Plan) bool {
+	for i, m := range g.Members {
+		have := map[tpKey]bool{}
+		for _, tp := range plan[i].Topics {
+			for _, p := range tp.Partitions {
+				have[tpKey{tp.Topic, p}] = true
+			}
+		}
+		for _, tp := range m.Owned {
+			for _, p := range tp.Partitions {
+				if !have[tpKey{tp.Topic, p}] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,7 @@
+// Package runner executes an experiment's runs: each run is one models.Run
+// on one goroutine, runs go in parallel across workers, and results come back
+// in the experiment's fixed run order whatever the parallelism.
+//
+// It owns scheduling only; it must not change what a run computes (no
+// shared state between runs, no wall clock inside one).
+package runner

@@ -1,0 +1,107 @@
+package runner
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/models"
+)
+
+// Options control how runs are executed.
+type Options struct {
+	// Parallel is the number of runs in flight (0: the number of CPUs).
+	Parallel int
+	// Sink, when set, is asked for one timeseries consumer per run index;
+	// each run streams its samples to it instead of keeping them.
+	Sink func(run int) func(models.SeriesRow)
+	// PartitionLag records per-partition lag in samples (heat maps).
+	PartitionLag bool
+	// Progress is called after each run finishes, from one goroutine at a
+	// time, with the number of runs done.
+	Progress func(done, total int)
+	// Indexes restricts execution to these run indexes (a shard); nil runs
+	// all of them.
+	Indexes []int
+}
+
+// Outcome is one run's result.
+type Outcome struct {
+	Index  int
+	Run    *experiment.Run
+	Result *models.Result
+}
+
+// Execute runs the selected runs of x and returns their outcomes in run
+// order. The first failing run's error is returned (after every started run
+// has finished).
+func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
+	idx := opt.Indexes
+	if idx == nil {
+		idx = make([]int, len(x.Runs))
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+	workers := opt.Parallel
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	if workers > len(idx) {
+		workers = len(idx)
+	}
+	out := make([]Outcome, len(idx))
+	errs := make([]error, len(idx))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				i := idx[j]
+				run := &x.Runs[i]
+				mopt := models.Options{PartitionLag: opt.PartitionLag}
+				if opt.Sink != nil {
+					mopt.OnSample = opt.Sink(i)
+				}
+				res, err := safeRun(run, mopt)
+				if err != nil {
+					errs[j] = fmt.Errorf("run %s: %w", run.ID, err)
+				}
+				out[j] = Outcome{Index: i, Run: run, Result: res}
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, len(idx))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for j := range idx {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// safeRun turns a broken model invariant (a panic) into an error, so one bad
+// run cannot take the process down with other runs' work half written.
+func safeRun(run *experiment.Run, opt models.Options) (res *models.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error (please report it): %v", r)
+		}
+	}()
+	return models.Run(run.Scenario, run.Seed, opt)
+}
