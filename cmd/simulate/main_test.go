@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func sim(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = realMain(args, strings.NewReader(stdin), &o, &e)
+	return code, o.String(), e.String()
+}
+
+const small = `name = "small"
+description = "A small experiment for CLI tests."
+duration = "40s"
+seeds = [1, 2]
+
+[topics.t]
+partitions = 4
+
+[producers.p]
+topic = "t"
+rate = 800
+arrivals = "poisson"
+
+[groups.g]
+topics = ["t"]
+consumers = 3
+processing_time = "1ms"
+processing_distribution = "exponential"
+
+[[events]]
+at = "20s"
+group = "g"
+action = "crash"
+member = 1
+
+[[variants]]
+name = "range"
+
+[[variants]]
+name = "short-session"
+"groups.g.session.timeout.ms" = 10000
+`
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// readTree returns every file under dir with its bytes.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Same file, same seed, same version: the same bytes in every output file,
+// whatever the parallelism.
+func TestRunIsDeterministicAcrossParallelism(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "small.toml", small)
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if code, _, e := sim(t, "", "run", "--quiet", "--parallel", "1", "--out", a, file); code != 0 {
+		t.Fatalf("run 1: exit %d: %s", code, e)
+	}
+	if code, _, e := sim(t, "", "run", "--quiet", "--parallel", "4", "--out", b, file); code != 0 {
+		t.Fatalf("run 2: exit %d: %s", code, e)
+	}
+	ta, tb := readTree(t, a), readTree(t, b)
+	for _, name := range []string{"small/summary.json", "small/summary.csv", "small/timeseries.csv", "small/rebalances.csv"} {
+		if ta[name] == "" {
+			t.Errorf("%s missing or empty", name)
+		}
+	}
+	if len(ta) != len(tb) {
+		t.Fatalf("different file sets: %d and %d files", len(ta), len(tb))
+	}
+	for name, body := range ta {
+		if tb[name] != body {
+			t.Errorf("%s differs between --parallel 1 and --parallel 4", name)
+		}
+	}
+	// Runs are in the file's order: variants, then seeds.
+	var ids []string
+	for _, l := range strings.Split(ta["small/summary.csv"], "\n")[1:] {
+		if l != "" {
+			ids = append(ids, strings.Split(l, ",")[0])
+		}
+	}
+	want := "range/seed=1 range/seed=2 short-session/seed=1 short-session/seed=2"
+	if strings.Join(ids, " ") != want {
+		t.Errorf("run order %v, want %s", ids, want)
+	}
+}
+
+func TestBadExperimentExitsTwoWithLineAndKey(t *testing.T) {
+	dir := t.TempDir()
+	bad := strings.Replace(small, `"groups.g.session.timeout.ms" = 10000`, `"groups.g.heartbeat.interval.ms" = 50000`, 1)
+	file := writeFile(t, dir, "bad.toml", bad)
+	out := filepath.Join(dir, "results")
+	code, _, stderr := sim(t, "", "run", "--out", out, file)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2; stderr: %s", code, stderr)
+	}
+	for _, want := range []string{"bad.toml:31:", "groups.g.heartbeat.interval.ms", "must be lower than session.timeout.ms"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q should contain %q", stderr, want)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		entries, _ := os.ReadDir(out)
+		if len(entries) > 0 {
+			t.Errorf("a bad file must leave no results behind, found %d entries", len(entries))
+		}
+	}
+	// check says the same, with the same exit code.
+	if code, _, stderr := sim(t, "", "check", file); code != 2 || !strings.Contains(stderr, "heartbeat.interval.ms") {
+		t.Errorf("check: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"run"},
+		{"run", "--parallel", "x", "f.toml"},
+		{"run", "does-not-exist.toml"},
+		{"version", "extra"},
+		{"describe", "f.toml"},
+	} {
+		if code, _, _ := sim(t, "", args...); code != 2 {
+			t.Errorf("simulate %v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// A run that cannot write its results exits 1 and leaves nothing behind.
+func TestUnwritableResultsExitOne(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "small.toml", small)
+	blocker := writeFile(t, dir, "blocker", "a file where the results folder should go")
+	code, _, stderr := sim(t, "", "run", "--quiet", "--out", blocker, file)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (%s)", code, stderr)
+	}
+}
+
+// Rerunning replaces the previous results whole.
+func TestRerunReplacesResults(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "small.toml", small)
+	out := filepath.Join(dir, "results")
+	for i := 0; i < 2; i++ {
+		if code, _, e := sim(t, "", "run", "--quiet", "--out", out, file); code != 0 {
+			t.Fatalf("exit %d: %s", code, e)
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 || entries[0].Name() != "small" {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("results holds %v, want only small/", names)
+	}
+}
+
+func TestSummaryTableAndSeedFlag(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "small.toml", small)
+	code, stdout, e := sim(t, "", "run", "--seed", "7", "--out", filepath.Join(dir, "r"), file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	for _, want := range []string{"small: 2 run(s)", "range/seed=7", "short-session/seed=7", "throughput/s"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary should contain %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestDescribePrintsConsumerGroupsTable(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "small.toml", small)
+	code, stdout, e := sim(t, "", "describe", file, "--at", "15s")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	for _, want := range []string{"GROUP", "CURRENT-OFFSET", "LOG-END-OFFSET", "CONSUMER-ID", "consumer-g-1-", "Stable"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("describe output should contain %q:\n%s", want, stdout)
+		}
+	}
+	if lines := strings.Count(stdout, "\ng "); lines < 4 {
+		t.Errorf("want a row per partition (4):\n%s", stdout)
+	}
+	// During the rebalance after the crash (session 45 s: 20 s + 45 s), the
+	// group is rebalancing or stable again, never both.
+	code, stdout, _ = sim(t, "", "describe", file, "--at", "30s", "--run", "short-session/seed=2")
+	if code != 0 || !strings.Contains(stdout, "GENERATION") {
+		t.Errorf("describe --run: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := sim(t, "", "describe", file, "--at", "15s", "--run", "nope"); code != 2 || !strings.Contains(stderr, "range/seed=1") {
+		t.Errorf("unknown run: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestListNamesAssignorsActionsAndParameters(t *testing.T) {
+	code, stdout, _ := sim(t, "", "list")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	for _, want := range []string{"range", "uniform", "crash", "rolling_restart", "groups.NAME.session.timeout.ms", "45000"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("list should mention %q", want)
+		}
+	}
+}
