@@ -337,15 +337,10 @@ func (c *coordinator) replaceStatic(old *cmember, newID string, id int64, msg *m
 	c.updateMember(cm, id, msg)
 	msg.m.removed = false
 	c.armSession(cm)
-	// The partitions move from the old process to the new one only on paper:
-	// the new process has not fetched positions yet.
-	if oldProcess != msg.m {
-		for _, gp := range c.g.parts {
-			if gp.owner == oldProcess {
-				c.g.setOwner(gp, nil)
-			}
-		}
-	}
+	// The partitions move from the old process to the new one when the new
+	// one installs them (its SyncGroup answer); until then the old, dead
+	// process still holds them.
+	_ = oldProcess
 	c.tracef("JoinGroup from %s: static member %s replaced, new id %s", msg.m.describe(), cm.instanceID, short(newID))
 	switch c.state {
 	case stStable:
@@ -681,7 +676,7 @@ func (c *coordinator) removeMember(cm *cmember, rebalance bool, why string) {
 	if cm.m.inc == cm.inc {
 		cm.m.removed = true
 	}
-	c.g.disown(cm.m)
+	c.g.disown(cm.m, cm.inc)
 	if c.leader == cm {
 		c.leader = nil
 		if order := c.hashOrder(); len(order) > 0 {

@@ -34,7 +34,8 @@ type gpart struct {
 	// number tells first processings from repeats.
 	hw int64
 
-	owner        *member // member whose current assignment holds it
+	owner        *member // member slot whose current assignment holds it
+	ownerInc     int64   // the owning process incarnation of that slot
 	ready        bool    // owner has fetched its position
 	everAssigned bool
 	// lastOwner is the identity (instance id or member id) of the last member
@@ -95,7 +96,7 @@ func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
 		g.protocol = p
 	}
 	g.coord = newCoordinator(g)
-	g.met.init(len(g.parts))
+	g.met.init(len(g.parts), s.warmup() >= 0)
 	if s.opt.HeatmapColumns > 0 {
 		g.heat.init(len(g.parts), s.opt.HeatmapColumns, engine.FromDuration(s.sc.Duration))
 	}
@@ -146,7 +147,10 @@ func (g *group) classify(gp *gpart) pauseCause {
 		return pauseUnassigned
 	case o == nil:
 		return pauseRebalance
-	case !o.alive || o.stalled:
+	case !o.alive || o.inc != gp.ownerInc || o.stalled:
+		// The process that holds it died (a restarted slot is a new
+		// process) or is stalled: nobody fetches it until the coordinator
+		// notices.
 		return pauseFailure
 	case !gp.ready:
 		return pauseRebalance
@@ -167,7 +171,7 @@ func (g *group) refresh(gp *gpart) {
 		gp.pauseStart = now
 	}
 	if gp.cause != pauseNone && c == pauseNone {
-		g.met.endPause(now - gp.pauseStart)
+		g.met.endPause(gp.pauseStart, now, g.s.warmup())
 	}
 	gp.cause, gp.since = c, now
 }
@@ -182,12 +186,15 @@ func (g *group) refreshAll() {
 // two owners in a group: cooperative and eager revocation both release a
 // partition before anyone else is given it, so a second owner is a bug.
 func (g *group) setOwner(gp *gpart, m *member) {
-	if m != nil && gp.owner != nil && gp.owner != m {
+	if m != nil && gp.owner != nil && !gp.heldBy(m) && gp.owner.alive && gp.owner.inc == gp.ownerInc {
 		panic(fmt.Sprintf("models: %s-%d of group %s given to %s while %s holds it",
 			gp.tp.t.name, gp.tp.p, g.name, m.describe(), gp.owner.describe()))
 	}
 	prev := gp.owner
 	gp.owner = m
+	if m != nil {
+		gp.ownerInc = m.inc
+	}
 	gp.ready = false
 	if m != nil {
 		gp.everAssigned = true
@@ -201,10 +208,13 @@ func (g *group) setOwner(gp *gpart, m *member) {
 // disown clears every partition the coordinator had given m: the member
 // was removed from the group. The process, if alive, still believes it owns
 // them until it learns otherwise, but it fetches only what it really holds.
-func (g *group) disown(m *member) {
+func (g *group) disown(m *member, inc int64) {
 	for _, gp := range g.parts {
-		if gp.owner == m {
+		if gp.owner == m && gp.ownerInc == inc {
 			g.setOwner(gp, nil)
 		}
 	}
 }
+
+// heldBy reports whether the running process of m holds gp.
+func (gp *gpart) heldBy(m *member) bool { return gp.owner == m && gp.ownerInc == m.inc }

@@ -300,7 +300,7 @@ func (m *member) poll() {
 // OffsetFetch answer: poll() cannot fetch it yet.
 func (m *member) waitingForPositions() bool {
 	for _, op := range m.owned {
-		if op.gp.owner == m && !op.gp.ready {
+		if op.gp.heldBy(m) && !op.gp.ready {
 			return true
 		}
 	}
@@ -320,7 +320,7 @@ func (m *member) fetch() bool {
 	n := len(m.owned)
 	for i := 0; i < n && b.n < limit; i++ {
 		op := m.owned[(m.rot+i)%n]
-		if op.gp.owner != m || !op.gp.ready {
+		if !op.gp.heldBy(m) || !op.gp.ready {
 			continue
 		}
 		leo := op.gp.log.leo(now, s.dt)
@@ -387,7 +387,7 @@ func (m *member) waitForRecords() {
 	m.app = appIdle
 	ready := false
 	for _, op := range m.owned {
-		if op.gp.owner == m && op.gp.ready {
+		if op.gp.heldBy(m) && op.gp.ready {
 			ready = true
 			break
 		}
@@ -400,7 +400,7 @@ func (m *member) waitForRecords() {
 	wake := arrive + maxWait
 	horizon := int64(maxWait/s.dt) + 2
 	for _, op := range m.owned {
-		if op.gp.owner != m || !op.gp.ready {
+		if !op.gp.heldBy(m) || !op.gp.ready {
 			continue
 		}
 		if op.pos < op.gp.log.leo(arrive, s.dt) {
@@ -493,7 +493,7 @@ func (m *member) commit(purpose commitPurpose) {
 	msg.memberID, msg.generation = m.memberID, m.generation
 	msg.purpose = purpose
 	for _, op := range m.owned {
-		if op.gp.owner == m && op.gp.ready {
+		if op.gp.heldBy(m) && op.gp.ready {
 			msg.offsets = append(msg.offsets, offsetEntry{gp: op.gp, off: op.pos})
 		}
 	}
@@ -587,7 +587,7 @@ func (m *member) revoke(tps []tpRef) {
 	}
 	for _, op := range m.owned {
 		if drop[op.gp] {
-			if op.gp.owner == m {
+			if op.gp.heldBy(m) {
 				m.g.setOwner(op.gp, nil)
 			}
 			continue
@@ -601,7 +601,7 @@ func (m *member) revoke(tps []tpRef) {
 
 func (m *member) dropOwned() {
 	for _, op := range m.owned {
-		if op.gp.owner == m {
+		if op.gp.heldBy(m) {
 			m.g.setOwner(op.gp, nil)
 		}
 	}
@@ -798,7 +798,7 @@ func (m *member) fetchOffsets(parts []*gpart) {
 func (m *member) onOffsetFetchResponse(msg *message) {
 	s := m.s
 	for _, o := range msg.offsets {
-		if o.gp.owner != m {
+		if !o.gp.heldBy(m) {
 			continue
 		}
 		pos := o.off

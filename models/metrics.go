@@ -27,6 +27,12 @@ type groupMetrics struct {
 
 	latency latencyHist
 
+	// after warmup (Options.SLOWarmup)
+	warmLatency  latencyHist
+	warmLagMax   int64
+	warmLagTime  float64
+	warmPauseMax engine.Time
+
 	// samples
 	nSamples     int
 	lagSum       float64
@@ -40,8 +46,11 @@ type groupMetrics struct {
 	series       []SeriesRow
 }
 
-func (gm *groupMetrics) init(parts int) {
+func (gm *groupMetrics) init(parts int, slo bool) {
 	gm.latency.init()
+	if slo {
+		gm.warmLatency.init()
+	}
 }
 
 // accountPause adds the time gp spent in its current cause up to now.
@@ -52,9 +61,18 @@ func (gm *groupMetrics) accountPause(gp *gpart, now engine.Time) {
 	gp.since = now
 }
 
-func (gm *groupMetrics) endPause(d engine.Time) {
-	if d > gm.maxPause {
+// endPause records a continuous pause of one partition from start to end.
+func (gm *groupMetrics) endPause(start, end, warmup engine.Time) {
+	if d := end - start; d > gm.maxPause {
 		gm.maxPause = d
+	}
+	if warmup >= 0 && end > warmup {
+		if start < warmup {
+			start = warmup
+		}
+		if d := end - start; d > gm.warmPauseMax {
+			gm.warmPauseMax = d
+		}
 	}
 }
 

@@ -53,11 +53,16 @@ func (g *group) processed(gp *gpart, from, to int64, c0, c1 engine.Time) {
 	if k < chunks {
 		chunks = k
 	}
+	warm := g.s.warmup()
 	for j := int64(0); j < chunks; j++ {
 		a := first + k*j/chunks
 		b := first + k*(j+1)/chunks
 		mid := (a + b - 1) / 2
-		gm.latency.add(lat(mid), float64(b-a))
+		l := lat(mid)
+		gm.latency.add(l, float64(b-a))
+		if warm >= 0 && completion(float64(mid)) >= warm {
+			gm.warmLatency.add(l, float64(b-a))
+		}
 	}
 }
 

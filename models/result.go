@@ -41,6 +41,20 @@ type GroupResult struct {
 	PartitionPauseS PauseStats   `json:"partition_pause_s"`
 	PartitionsMoved int64        `json:"partitions_moved"`
 	LatencyMs       LatencyStats `json:"latency_ms"`
+	// AfterWarmup holds what an [slo] judges, measured after its warmup
+	// (nil without an SLO).
+	AfterWarmup *WarmupStats `json:"after_warmup,omitempty"`
+}
+
+// WarmupStats are the SLO's metrics from the warmup on: the largest lag and
+// lag age at any sample, the p99 latency of records first processed, and
+// the longest single-partition pause (its part after the warmup).
+type WarmupStats struct {
+	WarmupS      float64 `json:"warmup_s"`
+	LagMax       int64   `json:"lag_max"`
+	LagTimeMaxS  float64 `json:"lag_time_max_s"`
+	LatencyP99Ms float64 `json:"latency_p99_ms"`
+	PauseMaxS    float64 `json:"pause_max_s"`
 }
 
 type LagStats struct {
@@ -183,6 +197,14 @@ func (s *Sim) sample() {
 		} else {
 			gm.series = append(gm.series, row)
 		}
+		if w := s.warmup(); w >= 0 && now >= w {
+			if lag > gm.warmLagMax {
+				gm.warmLagMax = lag
+			}
+			if lagTime > gm.warmLagTime {
+				gm.warmLagTime = lagTime
+			}
+		}
 		gm.nSamples++
 		gm.lagSum += float64(lag)
 		if lag > gm.lagMax {
@@ -240,7 +262,7 @@ func (s *Sim) finish() {
 		for _, gp := range g.parts {
 			g.met.accountPause(gp, s.end)
 			if gp.cause != pauseNone {
-				g.met.endPause(s.end - gp.pauseStart)
+				g.met.endPause(gp.pauseStart, s.end, s.warmup())
 			}
 		}
 		if g.met.rbOpen && !g.met.rbFormation {
@@ -293,6 +315,12 @@ func (s *Sim) result() *Result {
 			P50: round(gm.latency.quantile(0.50) * 1000),
 			P99: round(gm.latency.quantile(0.99) * 1000),
 			Max: round(gm.latency.max * 1000),
+		}
+		if w := s.warmup(); w >= 0 {
+			gr.AfterWarmup = &WarmupStats{
+				WarmupS: round(w.Seconds()), LagMax: gm.warmLagMax, LagTimeMaxS: round(gm.warmLagTime),
+				LatencyP99Ms: round(gm.warmLatency.quantile(0.99) * 1000), PauseMaxS: round(gm.warmPauseMax.Seconds()),
+			}
 		}
 		r.Groups = append(r.Groups, gr)
 		r.Rebalances = append(r.Rebalances, gm.rebalances...)

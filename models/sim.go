@@ -27,6 +27,18 @@ type Options struct {
 	// HeatmapColumns, when positive, records each partition's maximum lag
 	// in that many equal columns of time (Result.Heatmaps).
 	HeatmapColumns int
+	// MeasureSLO fills GroupResult.AfterWarmup: the metrics an [slo]
+	// judges, from SLOWarmup on.
+	MeasureSLO bool
+	SLOWarmup  engine.Time
+}
+
+// warmup is when SLO measurements start, or -1 when they are off.
+func (s *Sim) warmup() engine.Time {
+	if !s.opt.MeasureSLO {
+		return -1
+	}
+	return s.opt.SLOWarmup
 }
 
 // event kinds

@@ -46,7 +46,7 @@ func (m *member) state() MemberState {
 		return StateRebalancing
 	}
 	for _, op := range m.owned {
-		if op.gp.owner == m && op.gp.ready {
+		if op.gp.heldBy(m) && op.gp.ready {
 			return StateProcessing
 		}
 	}
