@@ -19,3 +19,9 @@ func judge(x *experiment.Experiment, outs []runner.Outcome) []*RunVerdict {
 func plan(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVerdict) any {
 	return nil
 }
+
+// planRows is the capacity-planning answer as table rows (nil without a
+// sweep and an SLO).
+func planRows(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVerdict) [][]string {
+	return nil
+}

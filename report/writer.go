@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rebalance-sim/rebalance-sim/charts"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
 	"github.com/rebalance-sim/rebalance-sim/models"
 	"github.com/rebalance-sim/rebalance-sim/runner"
@@ -23,13 +24,15 @@ const Version = "0.1.0"
 // Writer collects one experiment's outputs in a temporary folder beside the
 // final one.
 type Writer struct {
-	x     *experiment.Experiment
-	final string // root/<experiment name>
-	tmp   string
+	x      *experiment.Experiment
+	final  string // root/<experiment name>
+	tmp    string
+	charts bool
 
-	mu     sync.Mutex
-	series map[int]*seriesFile // NB: lookup only; files are joined in run order
-	err    error
+	mu       sync.Mutex
+	series   map[int]*seriesFile // NB: lookup only; files are joined in run order
+	samplers map[int]*sampler    // NB: lookup only
+	err      error
 }
 
 type seriesFile struct {
@@ -37,8 +40,9 @@ type seriesFile struct {
 	w *bufio.Writer
 }
 
-// NewWriter prepares root/<name>/ for x.
-func NewWriter(root string, x *experiment.Experiment) (*Writer, error) {
+// NewWriter prepares root/<name>/ for x; with withCharts it also draws the
+// charts and report.html.
+func NewWriter(root string, x *experiment.Experiment, withCharts bool) (*Writer, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
@@ -50,7 +54,8 @@ func NewWriter(root string, x *experiment.Experiment) (*Writer, error) {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	return &Writer{x: x, final: filepath.Join(root, x.Name), tmp: tmp, series: map[int]*seriesFile{}}, nil
+	return &Writer{x: x, final: filepath.Join(root, x.Name), tmp: tmp, charts: withCharts,
+		series: map[int]*seriesFile{}, samplers: map[int]*sampler{}}, nil
 }
 
 // Dir is the folder the results end up in.
@@ -69,10 +74,18 @@ func (w *Writer) Sink(i int) func(models.SeriesRow) {
 		w.err = err
 	}
 	w.series[i] = sf
+	var sp *sampler
+	if w.charts {
+		sp = newSampler(&w.x.Runs[i])
+		w.samplers[i] = sp
+	}
 	w.mu.Unlock()
 	id := w.x.Runs[i].ID
 	var buf []byte
 	return func(r models.SeriesRow) {
+		if sp != nil {
+			sp.add(&r)
+		}
 		if sf.f == nil {
 			return
 		}
@@ -96,7 +109,23 @@ func (w *Writer) Write(outs []runner.Outcome) error {
 	if err := w.writeRebalances(outs); err != nil {
 		return err
 	}
-	return w.joinSeries(outs)
+	if err := w.joinSeries(outs); err != nil {
+		return err
+	}
+	if w.charts {
+		if _, err := charts.Render(w.chartExperiment(outs, verdicts), w.tmp); err != nil {
+			return fmt.Errorf("charts: %v", err)
+		}
+	}
+	return nil
+}
+
+// ModelOptions are the measurements this writer needs from each run.
+func (w *Writer) ModelOptions() (timeline bool, heatmapColumns int) {
+	if w.charts {
+		return true, HeatmapColumns
+	}
+	return false, 0
 }
 
 // Commit moves the finished folder into place, replacing an older one.
@@ -323,4 +352,17 @@ func (w *Writer) writeRebalances(outs []runner.Outcome) error {
 		}
 	}
 	return closeAll(f, b)
+}
+
+// readSummary reads back a summary.json (for the index).
+func readSummary(path string) (*jsonSummary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s jsonSummary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
 }

@@ -16,8 +16,10 @@ type Options struct {
 	// Sink, when set, is asked for one timeseries consumer per run index;
 	// each run streams its samples to it instead of keeping them.
 	Sink func(run int) func(models.SeriesRow)
-	// PartitionLag records per-partition lag in samples (heat maps).
-	PartitionLag bool
+	// Timeline and HeatmapColumns ask each run for member timelines and a
+	// per-partition lag heat map (charts).
+	Timeline       bool
+	HeatmapColumns int
 	// Progress is called after each run finishes, from one goroutine at a
 	// time, with the number of runs done.
 	Progress func(done, total int)
@@ -64,7 +66,7 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 			for j := range jobs {
 				i := idx[j]
 				run := &x.Runs[i]
-				mopt := models.Options{PartitionLag: opt.PartitionLag}
+				mopt := models.Options{Timeline: opt.Timeline, HeatmapColumns: opt.HeatmapColumns}
 				if opt.Sink != nil {
 					mopt.OnSample = opt.Sink(i)
 				}

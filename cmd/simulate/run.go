@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -71,6 +72,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if !f.noCharts {
+		if err := report.WriteIndex(f.out); err != nil {
+			return fmt.Errorf("cannot write %s: %v", filepath.Join(f.out, "index.html"), err)
+		}
+	}
 	return nil
 }
 
@@ -86,11 +92,12 @@ func supported(x *experiment.Experiment) error {
 }
 
 func runOne(x *experiment.Experiment, f runFlags, stdout, stderr io.Writer) error {
-	w, err := report.NewWriter(f.out, x)
+	w, err := report.NewWriter(f.out, x, !f.noCharts)
 	if err != nil {
 		return fmt.Errorf("cannot write results under %s: %v", f.out, err)
 	}
-	outs, err := runner.Execute(x, runner.Options{Parallel: f.parallel, Sink: w.Sink})
+	timeline, heat := w.ModelOptions()
+	outs, err := runner.Execute(x, runner.Options{Parallel: f.parallel, Sink: w.Sink, Timeline: timeline, HeatmapColumns: heat})
 	if err != nil {
 		w.Abort()
 		return err

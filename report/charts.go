@@ -1,0 +1,198 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/rebalance-sim/rebalance-sim/charts"
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/runner"
+)
+
+// HeatmapColumns is the time resolution of the per-partition lag heat maps.
+const HeatmapColumns = 240
+
+// maxRunCharts caps the per-run charts (timeline, heat map): a sweep of a
+// thousand runs would otherwise draw thousands of pictures nobody opens.
+// The first seed of each configuration is drawn first.
+const maxRunCharts = 24
+
+// sampler downsamples one run's timeseries per group for the charts, so
+// memory stays bounded however long the run.
+type sampler struct {
+	groups map[string]*charts.Downsampler // NB: lookup only
+}
+
+func newSampler(run *experiment.Run) *sampler {
+	sc := run.Scenario
+	expected := int(sc.Duration / sc.SampleInterval)
+	sp := &sampler{groups: map[string]*charts.Downsampler{}}
+	for _, g := range sc.Groups {
+		sp.groups[g.Name] = charts.NewDownsampler(expected, charts.MaxPoints)
+	}
+	return sp
+}
+
+func (sp *sampler) add(r *models.SeriesRow) {
+	if d := sp.groups[r.Group]; d != nil {
+		d.Add(charts.Sample{T: r.TS, ProducedPerS: r.ProducedPerS, ConsumedPerS: r.ConsumedPerS, Lag: r.Lag,
+			LagTimeS: r.LagTimeS, Members: r.Members, IdleMembers: r.IdleMembers,
+			PausedPartitions: r.PausedPartitions, Rebalancing: r.Rebalancing})
+	}
+}
+
+// chartRuns picks the runs whose per-run charts are drawn.
+func chartRuns(outs []runner.Outcome) map[int]bool {
+	pick := map[int]bool{}
+	seen := map[string]bool{}
+	// First pass: the first seed of every configuration; second: the rest.
+	for pass := 0; pass < 2; pass++ {
+		for _, o := range outs {
+			cfg := o.Run.Variant + "|" + sweepString(o.Run)
+			if (pass == 0) == seen[cfg] || pick[o.Index] {
+				continue
+			}
+			if len(pick) >= maxRunCharts {
+				return pick
+			}
+			seen[cfg] = true
+			pick[o.Index] = true
+		}
+	}
+	return pick
+}
+
+// chartExperiment converts the outcomes into what charts draws.
+func (w *Writer) chartExperiment(outs []runner.Outcome, verdicts []*RunVerdict) *charts.Experiment {
+	x := w.x
+	cx := &charts.Experiment{Name: x.Name, Description: strings.TrimSpace(x.Description), Source: string(x.Source), Variants: x.Variants}
+	if x.Sweep != nil {
+		for _, a := range x.Sweep.Axes {
+			cx.SweepPaths = append(cx.SweepPaths, a.Path)
+		}
+	}
+	cx.SLO = sloLines(x.SLO)
+	cx.Plan = planRows(x, outs, verdicts)
+	drawn := chartRuns(outs)
+	for i, o := range outs {
+		cr := charts.Run{ID: o.Run.ID, Variant: o.Run.Variant, Seed: o.Run.Seed}
+		for _, p := range o.Run.Point {
+			sv := charts.SweepValue{Path: p.Path, Label: fmt.Sprint(p.Value)}
+			switch v := p.Value.(type) {
+			case int64:
+				sv.Value, sv.Numeric = float64(v), true
+			case float64:
+				sv.Value, sv.Numeric = v, true
+			}
+			cr.Sweep = append(cr.Sweep, sv)
+		}
+		if v := verdicts[i]; v != nil {
+			pass := v.Pass
+			cr.SLOPass = &pass
+		}
+		sp := w.samplers[o.Index]
+		for _, g := range o.Result.Groups {
+			cg := charts.Group{Name: g.Group, Summary: summaryOf(&g)}
+			if sp != nil {
+				cg.Samples = sp.groups[g.Group].Samples()
+			}
+			for _, rb := range o.Result.Rebalances {
+				if rb.Group == g.Group {
+					cg.Rebalances = append(cg.Rebalances, charts.Rebalance{Generation: rb.Generation, Start: rb.StartS, End: rb.EndS, Cause: rb.Cause})
+				}
+			}
+			if drawn[o.Index] {
+				for _, tl := range o.Result.Timelines {
+					if tl.Group != g.Group {
+						continue
+					}
+					mt := charts.MemberTimeline{Label: tl.Label}
+					for _, sp := range tl.Spans {
+						mt.Spans = append(mt.Spans, charts.Span{Start: sp.Start, End: sp.End, State: charts.State(sp.State)})
+					}
+					cg.Members = append(cg.Members, mt)
+				}
+				for _, h := range o.Result.Heatmaps {
+					if h.Group == g.Group {
+						cg.Partitions, cg.Heatmap, cg.HeatmapT = h.Partitions, h.Lag, h.ColumnEndS
+					}
+				}
+			}
+			cr.Groups = append(cr.Groups, cg)
+		}
+		cx.Runs = append(cx.Runs, cr)
+	}
+	return cx
+}
+
+func summaryOf(g *models.GroupResult) charts.Summary {
+	return charts.Summary{
+		ThroughputPerS: g.ThroughputPerS, LagMax: g.Lag.Max, LagMean: g.Lag.Mean, LagTimeMaxS: g.LagTimeS.Max,
+		IdleMean: g.IdleMembers.Mean, IdleMax: g.IdleMembers.Max, Duplicates: g.Duplicates, Rebalances: g.Rebalances,
+		RebalanceTimeS: g.RebalanceTimeS, PauseRebalanceS: g.PartitionPauseS.Rebalance,
+		PauseFailureDetectionS: g.PartitionPauseS.FailureDetection, PauseUnassignedS: g.PartitionPauseS.Unassigned,
+		PauseTotalS: g.PartitionPauseS.Total, PauseMaxS: g.PartitionPauseS.MaxS, PartitionsMoved: g.PartitionsMoved,
+		LatencyP50Ms: g.LatencyMs.P50, LatencyP99Ms: g.LatencyMs.P99, MembersMax: g.Members.Max,
+	}
+}
+
+func sloLines(s *experiment.SLO) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	if s.MaxLag > 0 {
+		out = append(out, fmt.Sprintf("max_lag: lag at every sample after warmup at most %d records", s.MaxLag))
+	}
+	if s.MaxLagTime > 0 {
+		out = append(out, fmt.Sprintf("max_lag_time: oldest unprocessed record at most %v old", s.MaxLagTime))
+	}
+	if s.P99Latency > 0 {
+		out = append(out, fmt.Sprintf("p99_latency: 99%% of records processed within %v of being produced", s.P99Latency))
+	}
+	if s.MaxPause > 0 {
+		out = append(out, fmt.Sprintf("max_pause: no partition unfetched for longer than %v at a time", s.MaxPause))
+	}
+	out = append(out, fmt.Sprintf("warmup: judged from %v on", s.Warmup))
+	return out
+}
+
+// WriteIndex writes root/index.html linking every experiment folder under
+// root that holds a report.html (not only the ones just run).
+func WriteIndex(root string) error {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return err
+	}
+	var idx []charts.IndexEntry
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, e.Name(), "report.html")); err != nil {
+			continue
+		}
+		ie := charts.IndexEntry{Name: e.Name()}
+		if s, err := readSummary(filepath.Join(root, e.Name(), "summary.json")); err == nil {
+			ie.Description, ie.Runs = strings.TrimSpace(s.Description), len(s.Runs)
+			for _, r := range s.Runs {
+				if r.SLOPass != nil {
+					ie.SLOJudged++
+					if *r.SLOPass {
+						ie.SLOPassed++
+					}
+				}
+			}
+		}
+		idx = append(idx, ie)
+	}
+	sort.Slice(idx, func(i, j int) bool { return idx[i].Name < idx[j].Name })
+	return charts.WriteIndex(root, idx)
+}
+
+var _ = engine.Never
