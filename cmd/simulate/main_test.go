@@ -89,7 +89,8 @@ func TestRunIsDeterministicAcrossParallelism(t *testing.T) {
 		t.Fatalf("run 2: exit %d: %s", code, e)
 	}
 	ta, tb := readTree(t, a), readTree(t, b)
-	for _, name := range []string{"small/summary.json", "small/summary.csv", "small/timeseries.csv", "small/rebalances.csv"} {
+	for _, name := range []string{"small/summary.json", "small/summary.csv", "small/timeseries.csv", "small/rebalances.csv",
+		"small/report.html", "index.html", "small/throughput-g.svg", "small/throughput-g.png", "small/timeline-g-range-seed-1.svg"} {
 		if ta[name] == "" {
 			t.Errorf("%s missing or empty", name)
 		}
@@ -179,12 +180,12 @@ func TestRerunReplacesResults(t *testing.T) {
 		}
 	}
 	entries, _ := os.ReadDir(out)
-	if len(entries) != 1 || entries[0].Name() != "small" {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("results holds %v, want only small/", names)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "index.html small" {
+		t.Errorf("results holds %v, want index.html and small/ only (no temporary or old folders)", names)
 	}
 }
 
