@@ -225,6 +225,9 @@ func (s *Sim) sample() {
 	if !s.opt.CheckInvariants {
 		s.checkInvariants()
 	}
+	if s.opt.Progress != nil {
+		s.opt.Progress(now)
+	}
 }
 
 // trimIndexes drops produce-time entries no group needs any more: below

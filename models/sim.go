@@ -27,6 +27,9 @@ type Options struct {
 	// HeatmapColumns, when positive, records each partition's maximum lag
 	// in that many equal columns of time (Result.Heatmaps).
 	HeatmapColumns int
+	// Progress, when set, is told the simulated time at every sample (for a
+	// progress display; it must not touch the run).
+	Progress func(now engine.Time)
 	// MeasureSLO fills GroupResult.AfterWarmup: the metrics an [slo]
 	// judges, from SLOWarmup on.
 	MeasureSLO bool

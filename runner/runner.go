@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
 	"github.com/rebalance-sim/rebalance-sim/models"
 )
@@ -23,6 +24,9 @@ type Options struct {
 	// Progress is called after each run finishes, from one goroutine at a
 	// time, with the number of runs done.
 	Progress func(done, total int)
+	// SimProgress is called from the running goroutines with simulated
+	// time advanced (for a progress display).
+	SimProgress func(advanced engine.Time)
 	// Indexes restricts execution to these run indexes (a shard); nil runs
 	// all of them.
 	Indexes []int
@@ -67,6 +71,13 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 				i := idx[j]
 				run := &x.Runs[i]
 				mopt := models.Options{Timeline: opt.Timeline, HeatmapColumns: opt.HeatmapColumns}
+				if opt.SimProgress != nil {
+					var last engine.Time
+					mopt.Progress = func(now engine.Time) {
+						opt.SimProgress(now - last)
+						last = now
+					}
+				}
 				if opt.Sink != nil {
 					mopt.OnSample = opt.Sink(i)
 				}

@@ -97,7 +97,10 @@ func runOne(x *experiment.Experiment, f runFlags, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot write results under %s: %v", f.out, err)
 	}
 	timeline, heat := w.ModelOptions()
-	outs, err := runner.Execute(x, runner.Options{Parallel: f.parallel, Sink: w.Sink, Timeline: timeline, HeatmapColumns: heat})
+	bar := startProgress(stderr, x.Name, len(x.Runs), f.quiet)
+	outs, err := runner.Execute(x, runner.Options{Parallel: f.parallel, Sink: w.Sink, Timeline: timeline, HeatmapColumns: heat,
+		Progress: func(int, int) { bar.runDone() }, SimProgress: bar.simAdvanced})
+	bar.finish()
 	if err != nil {
 		w.Abort()
 		return err
