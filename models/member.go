@@ -23,6 +23,17 @@ const (
 	appJoining                    // inside poll(), blocked in a rebalance
 	appCommitting                 // blocked in commitSync
 	appFetching                   // inside poll(), waiting for OffsetFetch
+	appRevoking                   // inside onPartitionsRevoked (revoke_time)
+)
+
+// afterRevoke is what the application thread does once its
+// onPartitionsRevoked callback returns.
+type afterRevoke int8
+
+const (
+	thenJoin  afterRevoke = iota // eager onJoinPrepare: send JoinGroup
+	thenPoll                     // cooperative onJoinComplete: carry on polling (and rejoin)
+	thenLeave                    // close(): send LeaveGroup and stop
 )
 
 type clientState int8
@@ -85,6 +96,7 @@ type member struct {
 	slowUntil      engine.Time
 	assignor       assignors.Assignor
 	pendingPlan    []memberPlan
+	revokeNext     afterRevoke
 	startedAt      engine.Time
 	spans          []Span // timeline (Options.Timeline)
 }
@@ -272,6 +284,9 @@ func (m *member) poll() {
 	}
 	if m.hasPendingAssign {
 		m.onJoinComplete()
+		if m.app == appRevoking {
+			return
+		}
 	}
 	if m.cstate == csUnjoined || (m.rejoin && m.cstate == csStable) {
 		if m.ensureActiveGroup() {
@@ -423,6 +438,8 @@ func (m *member) onWake(ev engine.Event) {
 		m.finishBatch()
 	case appIdle:
 		m.poll()
+	case appRevoking:
+		m.onRevokeDone()
 	}
 }
 
@@ -555,8 +572,16 @@ func (m *member) joinPrepareRevoke() bool {
 		return true
 	}
 	if m.eager() && len(m.owned) > 0 {
-		m.revoke(m.ownedRefs())
+		if m.revokeThen(m.ownedRefs(), thenJoin) {
+			return true
+		}
 	}
+	return m.joinAfterPrepare()
+}
+
+// joinAfterPrepare sends JoinGroup and either blocks poll() (eager, or
+// nothing to process) or goes on processing (cooperative).
+func (m *member) joinAfterPrepare() bool {
 	m.sendJoin()
 	block := m.eager() || len(m.owned) == 0
 	if block {
@@ -565,6 +590,36 @@ func (m *member) joinPrepareRevoke() bool {
 		m.poll()
 	}
 	return block
+}
+
+// revokeThen revokes tps (onPartitionsRevoked): the partitions are released
+// at once, and the application thread spends revoke_time in the callback
+// before doing next. It reports whether the thread is now busy in the
+// callback (false: no callback time, the caller goes on itself).
+func (m *member) revokeThen(tps []tpRef, next afterRevoke) bool {
+	m.revoke(tps)
+	d := engine.FromDuration(m.cfg().RevokeTime)
+	if d <= 0 || len(tps) == 0 {
+		return false
+	}
+	s := m.s
+	m.app = appRevoking
+	m.revokeNext = next
+	s.q.Arm(&m.wakeTimer, engine.Event{At: s.now() + d, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+	m.armPollTimeout(s.now() + d)
+	return true
+}
+
+func (m *member) onRevokeDone() {
+	m.app = appBusy // not in poll() until the continuation says so
+	switch m.revokeNext {
+	case thenJoin:
+		m.joinAfterPrepare()
+	case thenPoll:
+		m.poll()
+	case thenLeave:
+		m.leaveAfterRevoke()
+	}
 }
 
 func (m *member) ownedRefs() []tpRef {
@@ -724,8 +779,8 @@ func (m *member) onSyncResponse(msg *message) {
 	m.hasPendingAssign = true
 	if m.inPoll() || m.eager() {
 		m.onJoinComplete()
-		if m.app == appJoining {
-			m.poll()
+		if m.inPoll() {
+			m.poll() // fetch, or rejoin at once after a cooperative revocation
 		}
 	}
 }
@@ -763,7 +818,7 @@ func (m *member) onJoinComplete() {
 			revoked = append(revoked, op.gp.tp)
 		}
 	}
-	m.revoke(revoked)
+	busy := m.revokeThen(revoked, thenPoll)
 	var added []*gpart
 	for _, tp := range assignment {
 		if !have[tp] {
@@ -773,13 +828,20 @@ func (m *member) onJoinComplete() {
 			added = append(added, gp)
 		}
 	}
-	m.tracef("assigned %s (generation %d)", joinTPs(assignment), m.generation)
+	if len(assignment) == 0 {
+		m.tracef("assigned nothing (generation %d)", m.generation)
+	} else {
+		m.tracef("assigned %s (generation %d)", joinTPs(assignment), m.generation)
+	}
 	m.g.refreshAll()
 	if len(revoked) > 0 && !m.eager() {
 		m.rejoin = true
 	}
 	if len(added) > 0 {
 		m.fetchOffsets(added)
+	}
+	if busy {
+		m.app = appRevoking // the callback runs before anything else
 	}
 }
 
@@ -943,9 +1005,13 @@ func (m *member) close() {
 
 func (m *member) leave() {
 	m.tracef("leaves")
-	if len(m.owned) > 0 {
-		m.revoke(m.ownedRefs())
+	if len(m.owned) > 0 && m.revokeThen(m.ownedRefs(), thenLeave) {
+		return
 	}
+	m.leaveAfterRevoke()
+}
+
+func (m *member) leaveAfterRevoke() {
 	if m.instanceID == "" && m.memberID != "" && m.cstate != csUnjoined && m.cstate != csFinding {
 		m.sendLeave() // static members send none (KIP-345)
 	}

@@ -1,0 +1,101 @@
+package models
+
+import (
+	"testing"
+	"time"
+
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+)
+
+// scaleOut is a 3-to-4 scale-out on 6 partitions: a fourth consumer joins
+// at 60 s. A "stateful" service processes each record in 10 ms at 85% load
+// and spends revoke in onPartitionsRevoked (flushing state, committing); a
+// "stateless" one processes in 1.2 ms with no callback work.
+func scaleOut(strategy string, stateful bool) *experiment.Scenario {
+	sc := scenario(6, 2400, 3, 1200*time.Microsecond)
+	if stateful {
+		sc = scenario(6, 255, 3, 10*time.Millisecond)
+		sc.Groups[0].RevokeTime = time.Second
+	}
+	sc.Producers[0].Arrivals = experiment.Poisson
+	sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	sc.Groups[0].AssignmentStrategy = []string{strategy}
+	sc.Groups[0].StartupJitter = time.Second
+	sc.Duration = 2 * time.Minute
+	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActJoin, Group: "g", Count: 1, Member: -1}}
+	return sc
+}
+
+type pauseStats struct {
+	pause            float64 // partition_pause_s.rebalance, summed over seeds
+	revoked, moved   int64
+	rebalances, runs int
+}
+
+func scaleOutStats(t *testing.T, strategy string, stateful bool) pauseStats {
+	t.Helper()
+	var st pauseStats
+	for seed := uint64(1); seed <= 5; seed++ {
+		r, err := Run(scaleOut(strategy, stateful), seed, Options{CheckInvariants: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := r.Groups[0]
+		st.pause += g.PartitionPauseS.Rebalance
+		st.moved += g.PartitionsMoved
+		st.rebalances += g.Rebalances
+		st.runs++
+		for _, rb := range r.Rebalances {
+			st.revoked += rb.Revoked
+		}
+	}
+	return st
+}
+
+// Eager revokes all six partitions in one rebalance; cooperative-sticky
+// revokes only the ones that move, in two rounds (KAFKA_MODEL 1.5, 2).
+func TestCooperativeRevokesOnlyMovedPartitions(t *testing.T) {
+	for _, stateful := range []bool{false, true} {
+		e := scaleOutStats(t, "range", stateful)
+		c := scaleOutStats(t, "cooperative-sticky", stateful)
+		if e.revoked != 6*int64(e.runs) || e.rebalances != e.runs {
+			t.Errorf("stateful=%v: eager revoked %d partitions in %d rebalances over %d runs, want all 6 in one each", stateful, e.revoked, e.rebalances, e.runs)
+		}
+		if c.revoked != c.moved || c.revoked > 2*int64(c.runs) || c.revoked < int64(c.runs) {
+			t.Errorf("stateful=%v: cooperative revoked %d and moved %d over %d runs, want the 1-2 moved partitions per run", stateful, c.revoked, c.moved, c.runs)
+		}
+		if c.rebalances != 2*c.runs {
+			t.Errorf("stateful=%v: cooperative made %d rebalances over %d runs, want two rounds each", stateful, c.rebalances, c.runs)
+		}
+	}
+}
+
+// When revoking is expensive (a 1 s onPartitionsRevoked) eager range pauses
+// every partition for it while cooperative-sticky pauses only the moved
+// ones: its rebalance pause is a fraction of eager's.
+func TestCooperativePauseIsAFractionOfEagerWhenRevokingIsExpensive(t *testing.T) {
+	e := scaleOutStats(t, "range", true)
+	c := scaleOutStats(t, "cooperative-sticky", true)
+	if c.pause >= e.pause*0.6 {
+		t.Errorf("cooperative pause %.2f partition-s is not a fraction of eager's %.2f", c.pause, e.pause)
+	}
+	t.Logf("stateful scale-out, 5 seeds: eager range %.2f, cooperative-sticky %.2f partition-seconds", e.pause, c.pause)
+}
+
+// When revoking is free and batches are short, the eager barrier is short
+// (members heartbeat in step after each join and all rejoin within one
+// batch), while each moved partition under cooperative-sticky waits for the
+// second round, which the other members learn of only at their next
+// heartbeat: fewer partitions pause, each for longer, but for at most about
+// one heartbeat interval plus a batch.
+func TestCooperativeSecondRoundWaitsForHeartbeats(t *testing.T) {
+	c := scaleOutStats(t, "cooperative-sticky", false)
+	perMoved := c.pause / float64(c.moved)
+	if perMoved < 0.5 || perMoved > 3.0+0.5 {
+		t.Errorf("cooperative pause per moved partition %.2f s, want between 0.5 s and one heartbeat interval (3 s) plus a batch", perMoved)
+	}
+	e := scaleOutStats(t, "range", false)
+	if e.pause/float64(6*e.runs) > 0.5 {
+		t.Errorf("eager pause per partition %.2f s: with short batches the barrier should be short", e.pause/float64(6*e.runs))
+	}
+}
