@@ -59,11 +59,23 @@ func Poisson(r *rand.Rand, mean float64) int64 {
 // for callers that draw many times with one mean.
 type PoissonDist struct {
 	mean, expNeg float64
+	// PTRS constants (mean >= 10)
+	loglam, b, a, invalpha, vr, logInvalpha float64
 }
 
 // NewPoisson prepares a Poisson(mean) distribution.
 func NewPoisson(mean float64) PoissonDist {
-	return PoissonDist{mean: mean, expNeg: math.Exp(-mean)}
+	d := PoissonDist{mean: mean, expNeg: math.Exp(-mean)}
+	if mean >= 10 {
+		slam := math.Sqrt(mean)
+		d.loglam = math.Log(mean)
+		d.b = 0.931 + 2.53*slam
+		d.a = -0.059 + 0.02483*d.b
+		d.invalpha = 1.1239 + 1.1328/(d.b-3.4)
+		d.vr = 0.9277 - 3.6224/(d.b-2)
+		d.logInvalpha = math.Log(d.invalpha)
+	}
+	return d
 }
 
 // Mean is the distribution's mean.
@@ -90,12 +102,7 @@ func (d PoissonDist) Rand(r *rand.Rand) int64 {
 	}
 	// PTRS (W. Hörmann, "The transformed rejection method for generating
 	// Poisson random variables", 1993).
-	slam := math.Sqrt(mean)
-	loglam := math.Log(mean)
-	b := 0.931 + 2.53*slam
-	a := -0.059 + 0.02483*b
-	invalpha := 1.1239 + 1.1328/(b-3.4)
-	vr := 0.9277 - 3.6224/(b-2)
+	a, b, vr := d.a, d.b, d.vr
 	for {
 		u := r.Float64() - 0.5
 		v := r.Float64()
@@ -108,7 +115,7 @@ func (d PoissonDist) Rand(r *rand.Rand) int64 {
 			continue
 		}
 		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -mean+k*loglam-lg {
+		if math.Log(v)+d.logInvalpha-math.Log(a/(us*us)+b) <= -mean+k*d.loglam-lg {
 			return int64(k)
 		}
 	}

@@ -20,17 +20,27 @@ func BenchmarkTwentyOnFourHour(b *testing.B) {
 }
 
 // BenchmarkLargeHour: 1,000 partitions, 200 consumers, 1,000,000 records/s
-// for one simulated hour. Targets: under 10 s, peak heap under 500 MB.
-func BenchmarkLargeHour(b *testing.B) { benchRun(b, largeScenario(time.Hour)) }
+// for one simulated hour, each consumer at 75% of its capacity. Targets:
+// under 10 s, peak heap under 500 MB. "default" uses the experiment
+// format's defaults (constant arrivals and processing times); "poisson"
+// draws Poisson arrivals and exponential processing times.
+func BenchmarkLargeHour(b *testing.B) {
+	b.Run("default", func(b *testing.B) { benchRun(b, largeScenario(time.Hour, false)) })
+	b.Run("poisson", func(b *testing.B) { benchRun(b, largeScenario(time.Hour, true)) })
+}
 
 // BenchmarkLargeDay is the same for 24 simulated hours: its peak heap must
 // match the one-hour run (memory grows with partitions and members only).
-func BenchmarkLargeDay(b *testing.B) { benchRun(b, largeScenario(24*time.Hour)) }
+func BenchmarkLargeDay(b *testing.B) {
+	b.Run("default", func(b *testing.B) { benchRun(b, largeScenario(24*time.Hour, false)) })
+}
 
-func largeScenario(d time.Duration) *experiment.Scenario {
+func largeScenario(d time.Duration, random bool) *experiment.Scenario {
 	sc := scenario(1000, 1e6, 200, 150*time.Microsecond) // 5,000 rec/s per consumer at 6,667/s capacity
-	sc.Producers[0].Arrivals = experiment.Poisson
-	sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	if random {
+		sc.Producers[0].Arrivals = experiment.Poisson
+		sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	}
 	sc.BatchInterval = 100 * time.Millisecond
 	sc.SampleInterval = 10 * time.Second
 	sc.Duration = d

@@ -52,6 +52,10 @@ type plog struct {
 	created int64
 	// carry holds the fractional record of constant arrivals.
 	carry float64
+	// cursor remembers the live index entry of the last produce-time
+	// lookup: consumers read forward, so the next lookup is almost always
+	// in the same entry or the next one.
+	cursor int
 	// expected counts per interval, valid for intervals [meanFrom, meanTo)
 	meanFrom, meanTo int64
 	poisson          engine.PoissonDist
@@ -123,7 +127,16 @@ func (l *plog) offsetAtTick(k int64) int64 {
 		return l.end
 	}
 	live := l.index[l.head:]
-	i := sort.Search(len(live), func(i int) bool { return live[i].Tick >= k })
+	// NB: almost every query is about the last few intervals, so look from
+	// the end first.
+	i := len(live)
+	for steps := 0; i > 0 && live[i-1].Tick >= k; steps++ {
+		if steps == 8 {
+			i = sort.Search(i, func(j int) bool { return live[j].Tick >= k })
+			break
+		}
+		i--
+	}
 	if i == len(live) {
 		return l.end
 	}
@@ -135,7 +148,7 @@ func (l *plog) offsetAtTick(k int64) int64 {
 // j-th slice.
 func (l *plog) produceTime(off int64, dt engine.Time) engine.Time {
 	live := l.index[l.head:]
-	i := sort.Search(len(live), func(i int) bool { return live[i].Offset > off }) - 1
+	i := l.entryOf(live, off)
 	if i < 0 {
 		return engine.Time(l.created) * dt
 	}
@@ -147,6 +160,60 @@ func (l *plog) produceTime(off int64, dt engine.Time) engine.Time {
 	n := endOff - e.Offset
 	span := engine.Time(e.End-e.Tick) * dt
 	return engine.Time(e.Tick)*dt + engine.Time(float64(span)*float64(off-e.Offset+1)/float64(n))
+}
+
+// produceTimes returns the produce times (in seconds) of offsets a <= b,
+// looking the index up once.
+func (l *plog) produceTimes(a, b int64, dt engine.Time) (float64, float64) {
+	live := l.index[l.head:]
+	i := l.entryOf(live, a)
+	ta := l.timeIn(live, i, a, dt)
+	if b == a {
+		return ta, ta
+	}
+	for i+1 < len(live) && live[i+1].Offset <= b {
+		i++
+	}
+	if i >= 0 {
+		l.cursor = l.head + i
+	}
+	return ta, l.timeIn(live, i, b, dt)
+}
+
+// timeIn is the produce time in seconds of offset off, which entry i holds.
+func (l *plog) timeIn(live []indexEntry, i int, off int64, dt engine.Time) float64 {
+	if i < 0 {
+		return (engine.Time(l.created) * dt).Seconds()
+	}
+	e := live[i]
+	endOff := l.end
+	if i+1 < len(live) {
+		endOff = live[i+1].Offset
+	}
+	n := endOff - e.Offset
+	span := float64(e.End-e.Tick) * dt.Seconds()
+	return float64(e.Tick)*dt.Seconds() + span*float64(off-e.Offset+1)/float64(n)
+}
+
+// entryOf returns the index in live of the entry holding offset off (-1 if
+// off is below every entry), trying the cursor and its successor first.
+func (l *plog) entryOf(live []indexEntry, off int64) int {
+	n := len(live)
+	// NB: walk forward a few entries from the cursor (a reader moves ahead a
+	// little at a time), else binary search.
+	if c := l.cursor - l.head; c >= 0 && c < n && live[c].Offset <= off {
+		for i := c; i < n && i < c+4; i++ {
+			if i+1 == n || live[i+1].Offset > off {
+				l.cursor = l.head + i
+				return i
+			}
+		}
+	}
+	i := sort.Search(n, func(i int) bool { return live[i].Offset > off }) - 1
+	if i >= 0 {
+		l.cursor = l.head + i
+	}
+	return i
 }
 
 // nextArrival returns the first interval end strictly after t at which

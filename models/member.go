@@ -333,8 +333,10 @@ func (m *member) fetch() bool {
 	b.ranges = b.ranges[:0]
 	b.n, b.done = 0, 0
 	n := len(m.owned)
+	start := m.rot
 	for i := 0; i < n && b.n < limit; i++ {
-		op := m.owned[(m.rot+i)%n]
+		j := (start + i) % n
+		op := m.owned[j]
 		if !op.gp.heldBy(m) || !op.gp.ready {
 			continue
 		}
@@ -345,9 +347,9 @@ func (m *member) fetch() bool {
 		take := leo - op.pos
 		if take > limit-b.n {
 			take = limit - b.n
-			m.rot = (m.rot + i) % n // resume here next time: not drained
+			m.rot = j // not drained: resume here next time
 		} else {
-			m.rot = (m.rot + i + 1) % n
+			m.rot = (j + 1) % n
 		}
 		b.ranges = append(b.ranges, brange{gp: op.gp, from: op.pos, to: op.pos + take})
 		op.pos += take

@@ -27,40 +27,46 @@ func (g *group) processed(gp *gpart, from, to int64, c0, c1 engine.Time) {
 	gm.duplicates += first - from
 	gm.distinct += to - first
 	gp.hw = to
-	// Latency of records first..to-1: completion times are even between c0
-	// and c1; produce times come from the index. A few chunks per range keep
-	// the histogram accurate without a sample per record.
-	dt := g.s.dt
-	completion := func(i float64) engine.Time {
-		if to-1 == from {
-			return c1
-		}
-		return c0 + engine.Time(float64(c1-c0)*(i-float64(from))/float64(to-1-from))
+	// Latency of records first..to-1. Completion times are even between c0
+	// and c1; produce times come from the index at both ends of the range
+	// and are even in between (exact within one batch interval, where they
+	// are spread evenly by construction; a close approximation when a range
+	// spans several). A few chunks per range keep the histogram accurate
+	// without a sample per record.
+	c0s, c1s := c0.Seconds(), c1.Seconds()
+	// completion(i) = c0 + (c1-c0)*(i-from)/(to-1-from)
+	cSlope := 0.0
+	if to-1 > from {
+		cSlope = (c1s - c0s) / float64(to-1-from)
 	}
-	lat := func(i int64) float64 {
-		return (completion(float64(i)) - gp.log.produceTime(i, dt)).Seconds()
-	}
-	// The exact maximum is at one end of the range (both times are close to
-	// linear in the offset).
-	if l := lat(first); l > gm.latency.max {
-		gm.latency.max = l
-	}
-	if l := lat(to - 1); l > gm.latency.max {
-		gm.latency.max = l
-	}
+	p0, p1 := gp.log.produceTimes(first, to-1, g.s.dt)
 	k := to - first
+	pSlope := 0.0
+	if k > 1 {
+		pSlope = (p1 - p0) / float64(k-1)
+	}
+	// lat(i) = completion(i) - produced(i), linear in i.
+	latFirst := c0s + cSlope*float64(first-from) - p0
+	latSlope := cSlope - pSlope
+	// The exact maximum is at one end of the range.
+	if latFirst > gm.latency.max {
+		gm.latency.max = latFirst
+	}
+	if l := latFirst + latSlope*float64(k-1); l > gm.latency.max {
+		gm.latency.max = l
+	}
 	chunks := int64(4)
 	if k < chunks {
 		chunks = k
 	}
 	warm := g.s.warmup()
 	for j := int64(0); j < chunks; j++ {
-		a := first + k*j/chunks
-		b := first + k*(j+1)/chunks
-		mid := (a + b - 1) / 2
-		l := lat(mid)
+		a := k * j / chunks
+		b := k * (j + 1) / chunks
+		mid := float64(a+b-1) / 2
+		l := latFirst + latSlope*mid
 		gm.latency.add(l, float64(b-a))
-		if warm >= 0 && completion(float64(mid)) >= warm {
+		if warm >= 0 && c0s+cSlope*(float64(first-from)+mid) >= warm.Seconds() {
 			gm.warmLatency.add(l, float64(b-a))
 		}
 	}
