@@ -22,8 +22,11 @@ func (m *member) assign(members []assignors.Member) ([]memberPlan, error) {
 		m.assignor = a
 	}
 	in := &assignors.Group{Members: members}
+	m.assignedWith = m.assignedWith[:0]
 	for _, t := range m.g.topic {
-		in.Topics = append(in.Topics, assignors.Topic{Name: t.name, Partitions: int32(m.knownPartitions(t))})
+		n := m.knownPartitions(t)
+		m.assignedWith = append(m.assignedWith, n)
+		in.Topics = append(in.Topics, assignors.Topic{Name: t.name, Partitions: int32(n)})
 	}
 	plan, err := m.assignor.Assign(in)
 	if err != nil {
@@ -63,3 +66,17 @@ func (m *member) lastMetadataRefresh() engine.Time {
 }
 
 func (g *group) cooperative() bool { return g.protocol == assignors.Cooperative }
+
+// partitionsAdded schedules, for every running member, a metadata refresh at
+// its next refresh time (every metadata.max.age.ms from its start): the
+// leader's refresh is what finds the new partitions.
+func (g *group) partitionsAdded(now engine.Time) {
+	age := engine.FromDuration(g.cfg.MetadataMaxAge)
+	for _, m := range g.members {
+		if !m.alive || age <= 0 {
+			continue
+		}
+		next := m.startedAt + ((now-m.startedAt)/age+1)*age
+		g.s.q.Push(engine.Event{At: next, Kind: evMetadataRefresh, Target: int32(m.idx), Arg: m.inc})
+	}
+}

@@ -70,6 +70,7 @@ type coordinator struct {
 	newMemberAdd bool
 	// unavailableUntil is set while the coordinator is failing over.
 	unavailableUntil engine.Time
+	reloadRebalance  bool
 
 	openCause      string // why the open rebalance started
 	openRow        int    // index of the open rebalance row, -1 when none
@@ -716,6 +717,9 @@ func (c *coordinator) onSessionCheck(m *member, ev engine.Event) {
 		return
 	}
 	s := c.s()
+	if s.now() < c.unavailableUntil {
+		return // sessions restart when the group is loaded (onBack)
+	}
 	deadline := cm.lastSeen + cm.sessionTimeout
 	alive := (cm.awaitingJoin != nil && !cm.isNew) || cm.awaitingSync != nil
 	if s.now() < deadline || alive {
@@ -764,7 +768,50 @@ func (c *coordinator) onOffsetFetch(id int64, msg *message) {
 	c.s().toClient(id)
 }
 
-func (c *coordinator) onBack(ev engine.Event) {}
+// failover makes the coordinator unreachable for down, plus the time the new
+// coordinator takes to load the group (KAFKA_MODEL 5): requests fail with
+// COORDINATOR_NOT_AVAILABLE and clients retry with backoff, consumption
+// goes on, commits fail. Answers that were pending are lost.
+func (c *coordinator) failover(down engine.Time) {
+	s := c.s()
+	c.unavailableUntil = s.now() + down + engine.FromDuration(s.sc.Broker.GroupLoadTime)
+	c.reloadRebalance = c.state == stPreparingRebalance || c.state == stCompletingRebalance
+	for _, cm := range c.members {
+		for _, pending := range []**int64{&cm.awaitingJoin, &cm.awaitingSync} {
+			if *pending != nil {
+				id := **pending
+				*pending = nil
+				s.msgs.slots[id].err = errCoordinatorNotAvailable
+				s.toClient(id)
+			}
+		}
+	}
+	c.pendingSync = map[*cmember]bool{}
+	c.joinTimer.Cancel()
+	c.syncTimer.Cancel()
+	c.tracef("unavailable until %v (failover)", c.unavailableUntil)
+	s.q.Push(engine.Event{At: c.unavailableUntil, Kind: evCoordinatorBack, Target: int32(c.g.idx)})
+}
+
+// onBack is the new coordinator serving the group: every member's session
+// deadline restarts (onLoaded), so members that reconnect in time cause no
+// rebalance; a rebalance that was in flight starts over (classic group
+// state is persisted only at generation boundaries).
+func (c *coordinator) onBack(ev engine.Event) {
+	s := c.s()
+	if s.now() < c.unavailableUntil {
+		return // a later failover extended the outage
+	}
+	c.tracef("serving again")
+	for _, cm := range c.members {
+		c.armSession(cm)
+	}
+	if c.reloadRebalance {
+		c.reloadRebalance = false
+		c.state = stStable
+		c.prepareRebalance("coordinator moved during a rebalance")
+	}
+}
 
 // idGen makes member ids as Kafka does: a UUID from a seeded stream.
 type idGen struct {

@@ -26,6 +26,68 @@ const (
 	appRevoking                   // inside onPartitionsRevoked (revoke_time)
 )
 
+// retryKind is a coordinator request to send again after a backoff, when
+// the coordinator was unavailable.
+type retryKind int8
+
+const (
+	retryFind retryKind = iota
+	retryCommit
+	retryOffsetFetch
+	retryJoin
+)
+
+// backoff is the next retry delay: retry.backoff.ms doubling up to
+// retry.backoff.max.ms (KIP-580).
+func (m *member) backoff() engine.Time {
+	d := engine.FromDuration(m.cfg().RetryBackoff)
+	max := engine.FromDuration(m.cfg().RetryBackoffMax)
+	for i := 0; i < m.retries && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	m.retries++
+	return d
+}
+
+// retryAfterBackoff resends what after a backoff.
+func (m *member) retryAfterBackoff(what retryKind) {
+	s := m.s
+	m.retryWhat = what
+	s.q.Arm(&m.retryTimer, engine.Event{At: s.now() + m.backoff(), Kind: evRetry, Target: int32(m.idx), Arg: m.inc})
+}
+
+func (m *member) onRetry(ev engine.Event) {
+	if !m.retryTimer.Fired(ev) || !m.alive {
+		return
+	}
+	switch m.retryWhat {
+	case retryFind:
+		id, msg := m.s.msgs.get()
+		msg.kind, msg.m, msg.inc = mFindCoordinator, m, m.inc
+		m.s.toBroker(id)
+	case retryCommit:
+		m.commit(m.retryPurpose)
+	case retryOffsetFetch:
+		var parts []*gpart
+		for _, op := range m.owned {
+			if op.gp.heldBy(m) && !op.gp.ready {
+				parts = append(parts, op.gp)
+			}
+		}
+		if len(parts) > 0 {
+			m.fetchOffsets(parts)
+		}
+	case retryJoin:
+		m.rejoin = true
+		if m.inPoll() {
+			m.poll()
+		}
+	}
+}
+
 // afterRevoke is what the application thread does once its
 // onPartitionsRevoked callback returns.
 type afterRevoke int8
@@ -97,8 +159,15 @@ type member struct {
 	assignor       assignors.Assignor
 	pendingPlan    []memberPlan
 	revokeNext     afterRevoke
-	startedAt      engine.Time
-	spans          []Span // timeline (Options.Timeline)
+	// retries counts failed coordinator requests in a row (exponential
+	// backoff, KAFKA_MODEL 5); retryTimer resends retryWhat.
+	retries      int
+	retryTimer   engine.Timer
+	retryWhat    retryKind
+	retryPurpose commitPurpose
+	assignedWith []int // partition counts this member's last plan used (leader)
+	startedAt    engine.Time
+	spans        []Span // timeline (Options.Timeline)
 }
 
 type ownedPart struct {
@@ -225,6 +294,7 @@ func (m *member) die() {
 	m.wakeTimer.Cancel()
 	m.pollTimer.Cancel()
 	m.hbTimer.Cancel()
+	m.retryTimer.Cancel()
 	m.g.refreshAll()
 }
 
@@ -232,7 +302,7 @@ func (m *member) die() {
 func (m *member) receive(msg *message) {
 	switch msg.kind {
 	case mFindCoordinator:
-		m.onFindCoordinator()
+		m.onFindCoordinator(msg)
 	case mJoinGroup:
 		m.onJoinResponse(msg)
 	case mSyncGroup:
@@ -246,10 +316,15 @@ func (m *member) receive(msg *message) {
 	}
 }
 
-func (m *member) onFindCoordinator() {
+func (m *member) onFindCoordinator(msg *message) {
 	if m.cstate != csFinding {
 		return
 	}
+	if msg.err == errCoordinatorNotAvailable {
+		m.retryAfterBackoff(retryFind)
+		return
+	}
+	m.retries = 0
 	m.cstate = csUnjoined
 	m.rejoin = true
 	m.poll()
@@ -526,6 +601,17 @@ func (m *member) onCommitResponse(msg *message) {
 	if msg.err != errNone {
 		m.tracef("commit failed: %v", msg.err)
 	}
+	if msg.err == errCoordinatorNotAvailable {
+		// The coordinator is moving: a synchronous commit is retried after
+		// a backoff, blocking the application thread; an asynchronous one
+		// is dropped (the next auto commit carries newer offsets).
+		if msg.purpose != commitAsync {
+			m.retryPurpose = msg.purpose
+			m.retryAfterBackoff(retryCommit)
+		}
+		return
+	}
+	m.retries = 0
 	switch msg.purpose {
 	case commitAfterBatch:
 		if msg.err == errRebalanceInProgress || msg.err == errIllegalGeneration || msg.err == errUnknownMemberID {
@@ -708,9 +794,10 @@ func (m *member) onJoinResponse(msg *message) {
 		return
 	case errCoordinatorNotAvailable:
 		m.cstate = csUnjoined
-		m.retryLater()
+		m.retryAfterBackoff(retryJoin)
 		return
 	}
+	m.retries = 0
 	m.memberID = msg.memberID
 	m.generation = msg.generation
 	m.cstate = csSyncing
@@ -769,6 +856,10 @@ func (m *member) onSyncResponse(msg *message) {
 		return
 	case errFencedInstanceID:
 		m.die()
+		return
+	case errCoordinatorNotAvailable:
+		m.cstate = csUnjoined
+		m.retryAfterBackoff(retryJoin)
 		return
 	default:
 		m.resetGeneration(msg.err == errUnknownMemberID)
@@ -861,6 +952,10 @@ func (m *member) fetchOffsets(parts []*gpart) {
 
 func (m *member) onOffsetFetchResponse(msg *message) {
 	s := m.s
+	if msg.err == errCoordinatorNotAvailable {
+		m.retryAfterBackoff(retryOffsetFetch)
+		return
+	}
 	for _, o := range msg.offsets {
 		if !o.gp.heldBy(m) {
 			continue
@@ -922,6 +1017,16 @@ func (m *member) onHeartbeatTick(ev engine.Event) {
 
 func (m *member) onHeartbeatResponse(msg *message) {
 	m.hbInFlight = false
+	if msg.err == errCoordinatorNotAvailable {
+		// Coordinator unknown: rediscover it and heartbeat again after a
+		// backoff; processing goes on meanwhile (KAFKA_MODEL 5).
+		s := m.s
+		s.q.Arm(&m.hbTimer, engine.Event{At: s.now() + m.backoff(), Kind: evHeartbeatTick, Target: int32(m.idx), Arg: m.inc})
+		return
+	}
+	if msg.err == errNone {
+		m.retries = 0
+	}
 	if msg.generation != m.generation || (m.cstate != csStable && m.cstate != csSyncing) {
 		return // an answer about a generation the member has left behind
 	}
@@ -1007,6 +1112,21 @@ func (m *member) close() {
 
 func (m *member) leave() {
 	m.tracef("leaves")
+	if m.instanceID != "" {
+		// A static member sends no LeaveGroup (KIP-345): the coordinator
+		// keeps its assignment, and its partitions are simply not consumed
+		// until it is back or its session expires. The callback still runs.
+		m.owned = nil
+		d := engine.FromDuration(m.cfg().RevokeTime)
+		if d > 0 {
+			m.app = appRevoking
+			m.revokeNext = thenLeave
+			m.s.q.Arm(&m.wakeTimer, engine.Event{At: m.s.now() + d, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+			return
+		}
+		m.leaveAfterRevoke()
+		return
+	}
 	if len(m.owned) > 0 && m.revokeThen(m.ownedRefs(), thenLeave) {
 		return
 	}
@@ -1078,14 +1198,29 @@ func (m *member) onStallEnd(ev engine.Event) {
 	m.g.refreshAll()
 }
 
-func (m *member) retryLater() {
-	s := m.s
-	m.rejoin = true
-	m.app = appIdle
-	s.q.Arm(&m.wakeTimer, engine.Event{At: s.now() + engine.FromDuration(m.cfg().RetryBackoff), Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+// onMetadataRefresh is the member's periodic metadata refresh after
+// partitions were added. Only the leader compares the partition counts of
+// the whole subscription with those its assignment used, and rejoins to
+// force a rebalance when they differ (KAFKA_MODEL 1.3).
+func (m *member) onMetadataRefresh(ev engine.Event) {
+	if !m.alive || ev.Arg != m.inc || m.assignedWith == nil {
+		return
+	}
+	c := m.g.coord
+	if c.leader == nil || c.leader.m != m || c.leader.inc != m.inc {
+		return
+	}
+	for i, t := range m.g.topic {
+		if m.knownPartitions(t) != m.assignedWith[i] {
+			m.tracef("metadata refresh: %s has %d partitions, the assignment used %d: rejoins", t.name, m.knownPartitions(t), m.assignedWith[i])
+			m.rejoin = true
+			if m.inPoll() {
+				m.poll()
+			}
+			return
+		}
+	}
 }
-
-func (m *member) onMetadataRefresh(ev engine.Event) {}
 
 func sortTPs(tps []tpRef) []tpRef {
 	sort.Slice(tps, func(i, j int) bool {

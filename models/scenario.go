@@ -32,7 +32,11 @@ func (s *Sim) scheduleScenario() error {
 }
 
 // supported lists actions beyond the classic set that this build implements.
-var supported = map[experiment.Action]bool{}
+var supported = map[experiment.Action]bool{
+	experiment.ActRollingRestart:      true,
+	experiment.ActAddPartitions:       true,
+	experiment.ActCoordinatorFailover: true,
+}
 
 const supportedConsumerProtocol = false
 
@@ -122,11 +126,40 @@ func (s *Sim) applyEvent(i int) {
 		}
 	case experiment.ActProducerRate:
 		// Already in the producer's rate schedule (buildTopics).
+	case experiment.ActRollingRestart:
+		// Every member, one after another in join order, each a clean
+		// stop (a deploy sends SIGTERM) and a start after downtime.
+		var alive []*member
+		for _, m := range g.members {
+			if m.alive && !m.closing {
+				alive = append(alive, m)
+			}
+		}
+		for k, m := range alive {
+			s.q.Push(engine.Event{At: now + engine.Time(k)*engine.FromDuration(ev.Interval), Kind: evRollStep,
+				Target: int32(m.idx), Arg: int64(engine.FromDuration(ev.Downtime))})
+		}
+	case experiment.ActAddPartitions:
+		// Partitions already exist in the topic's schedule (buildTopics);
+		// each group's members find them at their next metadata refresh.
+		t := s.topicBy[ev.Topic]
+		for _, gg := range s.groups {
+			for _, gt := range gg.topic {
+				if gt == t {
+					gg.partitionsAdded(now)
+				}
+			}
+		}
+	case experiment.ActCoordinatorFailover:
+		g.coord.failover(engine.FromDuration(ev.Downtime))
 	}
 }
 
 func describeEvent(ev *experiment.Event) string {
 	s := ev.Action.String()
+	if ev.Topic != "" {
+		s += " topic=" + ev.Topic
+	}
 	if ev.Group != "" {
 		s += " group=" + ev.Group
 	}

@@ -61,7 +61,13 @@ const (
 	evMetadataRefresh  // a member refreshes topic metadata
 	evCoordinatorBack  // a failed-over coordinator is serving again
 	evBoot             // a started process sends its first request
+	evRollStep         // rolling_restart: restart one member (Target), downtime in Arg
+	evRetry            // a member resends a coordinator request after a backoff
 )
+
+// producerMetadataMaxAge is the producers' metadata.max.age.ms (Kafka's
+// default): how late a producer learns of partitions added to its topic.
+const producerMetadataMaxAge = 5 * engine.Minute
 
 // Sim is one run: a scenario, a seed and the state of every entity.
 type Sim struct {
@@ -141,13 +147,18 @@ func (s *Sim) buildTopics() error {
 	for _, tc := range s.sc.Topics {
 		t := &topic{name: tc.Name, dt: s.dt}
 		t.counts = []countStep{{0, tc.Partitions}}
+		t.writeCounts = []countStep{{0, tc.Partitions}}
 		n := tc.Partitions
 		for _, ev := range added[tc.Name] {
 			n += ev.Count
-			// The broker creates the partitions at once; producers that
-			// refresh their metadata start writing to them from the next
-			// interval.
-			t.counts = append(t.counts, countStep{int64(engine.FromDuration(ev.At)/s.dt) + 1, n})
+			at := engine.FromDuration(ev.At)
+			// The broker creates the partitions at once (consumers see
+			// them at their next metadata refresh); producers start writing
+			// to them at their own next refresh, every metadata.max.age.ms
+			// (5 minutes) from their start at t = 0.
+			t.counts = append(t.counts, countStep{int64(at/s.dt) + 1, n})
+			refresh := (at/producerMetadataMaxAge + 1) * producerMetadataMaxAge
+			t.writeCounts = append(t.writeCounts, countStep{int64(refresh / s.dt), n})
 		}
 		for p := 0; p < n; p++ {
 			l := &plog{topic: t, id: int32(p), rnd: engine.Stream(s.seed, fmt.Sprintf("partition/%s-%d", tc.Name, p), "arrivals")}
@@ -170,7 +181,7 @@ func (s *Sim) buildTopics() error {
 		}
 	}
 	for _, t := range s.topics {
-		for _, c := range t.counts[1:] {
+		for _, c := range t.writeCounts[1:] {
 			t.changes = append(t.changes, engine.Time(c.tick)*s.dt)
 		}
 		sort.Slice(t.changes, func(i, j int) bool { return t.changes[i] < t.changes[j] })
@@ -271,6 +282,18 @@ func (s *Sim) dispatch(ev engine.Event) {
 		s.groups[ev.Target].coord.onBack(ev)
 	case evBoot:
 		s.members[ev.Target].boot(ev)
+	case evRetry:
+		m := s.members[ev.Target]
+		m.onRetry(ev)
+		m.note()
+	case evRollStep:
+		m := s.members[ev.Target]
+		if m.alive && !m.closing {
+			m.tracef("rolling restart: stops for %v", engine.Time(ev.Arg).Duration())
+			m.restartSet, m.restartIn = true, engine.Time(ev.Arg)
+			m.requestClose()
+		}
+		m.g.noteAll()
 	default:
 		panic(fmt.Sprintf("models: unknown event kind %d", ev.Kind))
 	}

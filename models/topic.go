@@ -15,11 +15,15 @@ import (
 type topic struct {
 	name  string
 	parts []*plog
-	// counts is the partition count over time: counts[i].n from interval
-	// counts[i].tick on. The first entry is at tick 0.
+	// counts is the partition count the broker has over time: counts[i].n
+	// from interval counts[i].tick on. The first entry is at tick 0.
 	counts []countStep
-	feeds  []*feed
-	dt     engine.Time
+	// writeCounts is the partition count producers write to: a producer
+	// learns of new partitions only at its next metadata refresh
+	// (metadata.max.age.ms, 5 minutes, from its start at t = 0).
+	writeCounts []countStep
+	feeds       []*feed
+	dt          engine.Time
 	// changes lists, sorted, every time a producer's rate or the partition
 	// count changes.
 	changes []engine.Time
@@ -34,6 +38,12 @@ type countStep struct {
 func (t *topic) partitionsAt(k int64) int {
 	i := sort.Search(len(t.counts), func(i int) bool { return t.counts[i].tick > k }) - 1
 	return t.counts[i].n
+}
+
+// writablePartitionsAt is the partition count producers use in interval k.
+func (t *topic) writablePartitionsAt(k int64) int {
+	i := sort.Search(len(t.writeCounts), func(i int) bool { return t.writeCounts[i].tick > k }) - 1
+	return t.writeCounts[i].n
 }
 
 // partitionsAtTime is the partition count the broker has at time at.
@@ -59,7 +69,7 @@ func (t *topic) count(l *plog, k int64) int64 {
 // (up to the next change), so most intervals cost one random draw.
 func (t *topic) means(l *plog, k int64) {
 	from, to := engine.Time(k)*t.dt, engine.Time(k+1)*t.dt
-	n := t.partitionsAt(k)
+	n := t.writablePartitionsAt(k)
 	var poisson float64
 	l.fluidMean = 0
 	if int(l.id) < n {
