@@ -53,11 +53,22 @@ func Describe(sc *experiment.Scenario, seed uint64, at engine.Time) (*Snapshot, 
 	for _, g := range s.groups {
 		c := g.coord
 		gs := GroupSnapshot{Group: g.name, State: c.state.String(), Generation: c.generation, Protocol: c.protocol, Members: len(c.members)}
-		owner := map[*gpart]*cmember{}
-		if c.state == stStable || c.state == stCompletingRebalance {
+		type holder struct {
+			memberID string
+			m        *member
+		}
+		owner := map[*gpart]holder{}
+		if g.kc != nil {
+			gs.State, gs.Generation, gs.Protocol, gs.Members = g.kc.stateName(), g.kc.targetEpoch, g.kc.assignor.Name(), len(g.kc.members)
+			for _, km := range g.kc.members {
+				for _, gp := range km.assigned {
+					owner[gp] = holder{km.memberID, km.m}
+				}
+			}
+		} else if c.state == stStable || c.state == stCompletingRebalance {
 			for _, cm := range c.members {
 				for _, tp := range cm.assignment {
-					owner[g.part(tp.t, tp.p)] = cm
+					owner[g.part(tp.t, tp.p)] = holder{cm.memberID, cm.m}
 				}
 			}
 		}
@@ -68,10 +79,10 @@ func Describe(sc *experiment.Scenario, seed uint64, at engine.Time) (*Snapshot, 
 				row.CurrentOffset = gp.committed
 				row.Lag = leo - gp.committed
 			}
-			if cm := owner[gp]; cm != nil {
-				row.ConsumerID = cm.memberID
-				row.Host = cm.m.host()
-				row.ClientID = cm.m.clientID
+			if h, ok := owner[gp]; ok {
+				row.ConsumerID = h.memberID
+				row.Host = h.m.host()
+				row.ClientID = h.m.clientID
 			}
 			gs.Rows = append(gs.Rows, row)
 		}

@@ -33,6 +33,8 @@ type gpart struct {
 	// start at a committed offset <= hw, so processing is contiguous and one
 	// number tells first processings from repeats.
 	hw int64
+	// fetched is the highest offset any member has fetched (poll() returned).
+	fetched int64
 
 	owner        *member // member slot whose current assignment holds it
 	ownerInc     int64   // the owning process incarnation of that slot
@@ -62,6 +64,7 @@ type group struct {
 
 	members []*member // slots in join order (index = slot)
 	coord   *coordinator
+	kc      *kcoord // the KIP-848 coordinator (group.protocol = consumer); nil for classic groups
 
 	// rebalance protocol and assignors for the classic protocol
 	strategy []string
@@ -96,6 +99,9 @@ func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
 		g.protocol = p
 	}
 	g.coord = newCoordinator(g)
+	if cfg.Protocol == experiment.ProtocolConsumer {
+		g.kc = newKCoord(g)
+	}
 	g.met.init(len(g.parts), s.warmup() >= 0)
 	if s.opt.HeatmapColumns > 0 {
 		g.heat.init(len(g.parts), s.opt.HeatmapColumns, engine.FromDuration(s.sc.Duration))
@@ -218,3 +224,47 @@ func (g *group) disown(m *member, inc int64) {
 
 // heldBy reports whether the running process of m holds gp.
 func (gp *gpart) heldBy(m *member) bool { return gp.owner == m && gp.ownerInc == m.inc }
+
+// memberCount is the coordinator's member count (what kafka-consumer-groups
+// shows as #MEMBERS).
+func (g *group) memberCount() int {
+	if g.kc != nil {
+		return len(g.kc.members)
+	}
+	return len(g.coord.members)
+}
+
+// rebalancing reports whether a rebalance is in progress: classic, between
+// leaving Stable and reaching it again; consumer protocol, between a new
+// target assignment and every member reconciling to it.
+func (g *group) rebalancing() bool {
+	if g.kc != nil {
+		return g.kc.openRow >= 0
+	}
+	return g.coord.state == stPreparingRebalance || g.coord.state == stCompletingRebalance
+}
+
+// generation is the classic generation or the consumer group's target
+// assignment epoch.
+func (g *group) generation() int32 {
+	if g.kc != nil {
+		return g.kc.targetEpoch
+	}
+	return g.coord.generation
+}
+
+// noteRevoked counts revoked partitions into the current rebalance's row.
+func (g *group) noteRevoked(n int64) {
+	if g.kc != nil {
+		gm := &g.met
+		i := g.kc.openRow
+		if i < 0 {
+			i = len(gm.rebalances) - 1
+		}
+		if i >= 0 {
+			gm.rebalances[i].Revoked += n
+		}
+		return
+	}
+	g.coord.noteRevoked(n)
+}

@@ -93,9 +93,10 @@ func (m *member) onRetry(ev engine.Event) {
 type afterRevoke int8
 
 const (
-	thenJoin  afterRevoke = iota // eager onJoinPrepare: send JoinGroup
-	thenPoll                     // cooperative onJoinComplete: carry on polling (and rejoin)
-	thenLeave                    // close(): send LeaveGroup and stop
+	thenJoin   afterRevoke = iota // eager onJoinPrepare: send JoinGroup
+	thenPoll                      // cooperative onJoinComplete: carry on polling (and rejoin)
+	thenLeave                     // close(): send LeaveGroup and stop
+	thenAssign                    // KIP-848 reconciliation: assign and acknowledge
 )
 
 type clientState int8
@@ -166,6 +167,18 @@ type member struct {
 	retryWhat    retryKind
 	retryPurpose commitPurpose
 	assignedWith []int // partition counts this member's last plan used (leader)
+
+	// KIP-848 (group.protocol = consumer)
+	kEpoch       int32
+	kInterval    engine.Time
+	kReconciling bool    // a reconciliation is under way
+	kAck         bool    // acknowledge with an immediate heartbeat
+	kAgain       bool    // a heartbeat is wanted once the one in flight returns
+	kCallbackDue bool    // onPartitionsRevoked waits for the next poll()
+	kTarget      []tpRef // the assignment being reconciled to
+	kRevoked     []tpRef // partitions it is revoking
+	kSeq         int64   // numbers reconciliations; stale continuations are dropped
+	kCallbackSeq int64   // the reconciliation whose callback is running
 	startedAt    engine.Time
 	spans        []Span // timeline (Options.Timeline)
 }
@@ -242,6 +255,8 @@ func (m *member) start() {
 	m.owned = nil
 	m.lastAssignment, m.lastAssignmentGen, m.assigned = nil, -1, false
 	m.hasPendingAssign = false
+	m.kEpoch, m.kReconciling, m.kAck, m.kAgain, m.kCallbackDue = 0, false, false, false, false
+	m.kTarget, m.kRevoked = nil, nil
 	m.batch = batch{}
 	m.stalled = false
 	m.hbInFlight = false
@@ -313,6 +328,8 @@ func (m *member) receive(msg *message) {
 		m.onCommitResponse(msg)
 	case mOffsetFetch:
 		m.onOffsetFetchResponse(msg)
+	case mConsumerHeartbeat:
+		m.onKHeartbeatResponse(msg)
 	}
 }
 
@@ -325,6 +342,11 @@ func (m *member) onFindCoordinator(msg *message) {
 		return
 	}
 	m.retries = 0
+	if m.g.consumerProtocol() {
+		m.kstart()
+		m.poll()
+		return
+	}
 	m.cstate = csUnjoined
 	m.rejoin = true
 	m.poll()
@@ -357,6 +379,15 @@ func (m *member) poll() {
 		m.app = appJoining
 		return
 	}
+	if m.g.consumerProtocol() {
+		// No barrier: the heartbeat thread reconciles; poll() only runs
+		// callbacks that need the application thread.
+		if m.kpoll() {
+			return
+		}
+		m.pollRecords(now)
+		return
+	}
 	if m.hasPendingAssign {
 		m.onJoinComplete()
 		if m.app == appRevoking {
@@ -372,11 +403,20 @@ func (m *member) poll() {
 		m.app = appJoining
 		return
 	}
+	m.pollRecords(now)
+}
+
+// pollRecords is poll()'s record part: auto commit when due, then fetch.
+func (m *member) pollRecords(now engine.Time) {
 	if m.waitingForPositions() {
 		m.app = appFetching
 		return
 	}
-	if m.autoCommit() && m.generation >= 0 && now >= m.nextAutoCommit && m.cstate == csStable {
+	inGroup := m.generation >= 0 && m.cstate == csStable
+	if m.g.consumerProtocol() {
+		inGroup = m.cstate == csStable && m.kEpoch > 0
+	}
+	if m.autoCommit() && inGroup && now >= m.nextAutoCommit {
 		m.commit(commitAsync)
 		m.nextAutoCommit = now + engine.FromDuration(m.cfg().AutoCommitInterval)
 	}
@@ -429,6 +469,9 @@ func (m *member) fetch() bool {
 		b.ranges = append(b.ranges, brange{gp: op.gp, from: op.pos, to: op.pos + take})
 		op.pos += take
 		b.n += take
+		if op.pos > op.gp.fetched {
+			op.gp.fetched = op.pos
+		}
 	}
 	if b.n == 0 {
 		return false
@@ -591,8 +634,12 @@ func (m *member) commit(purpose commitPurpose) {
 			msg.offsets = append(msg.offsets, offsetEntry{gp: op.gp, off: op.pos})
 		}
 	}
-	if purpose != commitAsync {
+	if purpose != commitAsync && purpose != commitRevoke {
 		m.app = appCommitting
+	}
+	if m.g.consumerProtocol() {
+		msg.generation = m.kEpoch
+		msg.token = m.kSeq
 	}
 	s.toBroker(id)
 }
@@ -605,6 +652,12 @@ func (m *member) onCommitResponse(msg *message) {
 		// The coordinator is moving: a synchronous commit is retried after
 		// a backoff, blocking the application thread; an asynchronous one
 		// is dropped (the next auto commit carries newer offsets).
+		if msg.purpose == commitRevoke {
+			if m.kReconciling && msg.token == m.kSeq {
+				m.kRevokeStep() // the revocation goes on without it
+			}
+			return
+		}
 		if msg.purpose != commitAsync {
 			m.retryPurpose = msg.purpose
 			m.retryAfterBackoff(retryCommit)
@@ -624,6 +677,10 @@ func (m *member) onCommitResponse(msg *message) {
 		m.joinPrepareRevoke()
 	case commitClose:
 		m.leave()
+	case commitRevoke:
+		if m.kReconciling && msg.token == m.kSeq {
+			m.kRevokeStep()
+		}
 	}
 }
 
@@ -707,6 +764,14 @@ func (m *member) onRevokeDone() {
 		m.poll()
 	case thenLeave:
 		m.leaveAfterRevoke()
+	case thenAssign:
+		m.app = appIdle
+		if m.kReconciling && m.kCallbackSeq == m.kSeq {
+			m.kAssignStep()
+		}
+		if m.app == appIdle {
+			m.poll()
+		}
 	}
 }
 
@@ -738,7 +803,7 @@ func (m *member) revoke(tps []tpRef) {
 		keep = append(keep, op)
 	}
 	m.owned = keep
-	m.g.coord.noteRevoked(int64(len(tps)))
+	m.g.noteRevoked(int64(len(tps)))
 	m.tracef("revokes %s", joinTPs(tps))
 }
 
@@ -1004,6 +1069,10 @@ func (m *member) onHeartbeatTick(ev engine.Event) {
 	if !m.hbTimer.Fired(ev) || !m.alive {
 		return
 	}
+	if m.g.consumerProtocol() {
+		m.kHeartbeatTick()
+		return
+	}
 	if (m.cstate == csSyncing || m.cstate == csStable) && !m.hbInFlight {
 		s := m.s
 		id, msg := s.msgs.get()
@@ -1071,6 +1140,18 @@ func (m *member) onPollTimeout(ev engine.Event) {
 		return
 	}
 	m.tracef("max.poll.interval.ms expired")
+	if m.g.consumerProtocol() {
+		// A leave heartbeat (-1, or -2 for a static member); the member
+		// rejoins with epoch 0 at its next poll (KAFKA_MODEL §4).
+		m.kLeave()
+		if m.instanceID != "" {
+			m.owned = nil // the coordinator holds them until the session expires
+		} else {
+			m.kLose()
+		}
+		m.cstate = csUnjoined
+		return
+	}
 	if m.instanceID == "" && m.memberID != "" && m.cstate != csUnjoined {
 		m.sendLeave()
 	}
@@ -1103,7 +1184,11 @@ func (m *member) requestClose() {
 // close is KafkaConsumer.close(): commit synchronously (auto commit), then
 // leave.
 func (m *member) close() {
-	if m.autoCommit() && m.generation >= 0 && m.cstate == csStable && len(m.owned) > 0 {
+	inGroup := m.generation >= 0 && m.cstate == csStable
+	if m.g.consumerProtocol() {
+		inGroup = m.cstate == csStable && m.kEpoch > 0
+	}
+	if m.autoCommit() && inGroup && len(m.owned) > 0 {
 		m.commit(commitClose)
 		return
 	}
@@ -1134,7 +1219,9 @@ func (m *member) leave() {
 }
 
 func (m *member) leaveAfterRevoke() {
-	if m.instanceID == "" && m.memberID != "" && m.cstate != csUnjoined && m.cstate != csFinding {
+	if m.g.consumerProtocol() {
+		m.kLeave()
+	} else if m.instanceID == "" && m.memberID != "" && m.cstate != csUnjoined && m.cstate != csFinding {
 		m.sendLeave() // static members send none (KIP-345)
 	}
 	m.die()

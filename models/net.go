@@ -20,9 +20,10 @@ const (
 	mLeaveGroup
 	mOffsetCommit
 	mOffsetFetch
+	mConsumerHeartbeat // KIP-848 ConsumerGroupHeartbeat
 )
 
-var msgNames = [...]string{"FindCoordinator", "JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "OffsetFetch"}
+var msgNames = [...]string{"FindCoordinator", "JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "OffsetFetch", "ConsumerGroupHeartbeat"}
 
 func (k msgKind) String() string { return msgNames[k] }
 
@@ -37,10 +38,12 @@ const (
 	errRebalanceInProgress
 	errCoordinatorNotAvailable
 	errFencedInstanceID
+	errFencedMemberEpoch    // KIP-848
+	errUnreleasedInstanceID // KIP-848
 )
 
 var kerrNames = [...]string{"NONE", "MEMBER_ID_REQUIRED", "UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION",
-	"REBALANCE_IN_PROGRESS", "COORDINATOR_NOT_AVAILABLE", "FENCED_INSTANCE_ID"}
+	"REBALANCE_IN_PROGRESS", "COORDINATOR_NOT_AVAILABLE", "FENCED_INSTANCE_ID", "FENCED_MEMBER_EPOCH", "UNRELEASED_INSTANCE_ID"}
 
 func (e kerr) String() string { return kerrNames[e] }
 
@@ -86,6 +89,11 @@ type message struct {
 	sync bool
 	// purpose tells the member what to do when a commit response arrives.
 	purpose commitPurpose
+	// interval is the heartbeat interval a KIP-848 coordinator sends.
+	interval engine.Time
+	// token ties a KIP-848 revocation commit to the reconciliation that
+	// sent it (a fenced member abandons its reconciliation).
+	token int64
 }
 
 type memberPlan struct {
@@ -136,6 +144,10 @@ func (s *Sim) toClient(id int64) {
 
 func (s *Sim) deliverToBroker(id int64) {
 	msg := s.msgs.slots[id]
+	if g := msg.m.g; g.kc != nil {
+		g.kc.receive(id, msg)
+		return
+	}
 	msg.m.g.coord.receive(id, msg)
 }
 

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,112 @@ func TestCooperativeSecondRoundWaitsForHeartbeats(t *testing.T) {
 	e := scaleOutStats(t, "range", false)
 	if e.pause/float64(6*e.runs) > 0.5 {
 		t.Errorf("eager pause per partition %.2f s: with short batches the barrier should be short", e.pause/float64(6*e.runs))
+	}
+}
+
+// Under the consumer protocol a moving partition reaches its new owner
+// within about two heartbeat intervals (the owner learns at its next
+// heartbeat, the new owner at its next after the release; KAFKA_MODEL 4),
+// members whose target did not change never stop, and nothing is
+// processed twice.
+func TestConsumerProtocolMovesWithinTwoHeartbeats(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		sc := scaleOut("range", false)
+		sc.Groups[0].Protocol = experiment.ProtocolConsumer
+		sc.Groups[0].RemoteAssignor = "uniform"
+		r, err := Run(sc, seed, Options{CheckInvariants: true, Timeline: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := r.Groups[0]
+		var scale *RebalanceRow
+		for i := range r.Rebalances {
+			if r.Rebalances[i].StartS >= 60 {
+				scale = &r.Rebalances[i]
+				break
+			}
+		}
+		if scale == nil || scale.EndS < 0 {
+			t.Fatalf("seed %d: no completed rebalance after the join: %+v", seed, r.Rebalances)
+		}
+		if d := scale.EndS - scale.StartS; d > 2*5+1 {
+			t.Errorf("seed %d: the join took %.1f s to reconcile, want within about two 5 s heartbeat intervals", seed, d)
+		}
+		if scale.Moved < 1 || scale.Moved > 2 || scale.Revoked != scale.Moved {
+			t.Errorf("seed %d: moved %d, revoked %d: uniform moves only what balance needs", seed, scale.Moved, scale.Revoked)
+		}
+		// Pause per moved partition: under two heartbeat intervals.
+		if per := g.PartitionPauseS.Rebalance / float64(g.PartitionsMoved); per > 10 {
+			t.Errorf("seed %d: %.1f s of pause per moved partition", seed, per)
+		}
+		// The consumer protocol commits before revoking: no duplicates.
+		if g.Duplicates != 0 || g.Lost != 0 {
+			t.Errorf("seed %d: duplicates %d, lost %d", seed, g.Duplicates, g.Lost)
+		}
+	}
+}
+
+// A static member that leaves temporarily (epoch -2) keeps its assignment:
+// a restart within the session timeout causes no new target assignment.
+func TestConsumerProtocolStaticRestart(t *testing.T) {
+	sc := scenario(4, 1000, 2, 500*time.Microsecond)
+	sc.Groups[0].Protocol = experiment.ProtocolConsumer
+	sc.Groups[0].StaticMembership = true
+	sc.Duration = 2 * time.Minute
+	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActRestart, Group: "g", Member: 1, Clean: true, Downtime: 10 * time.Second}}
+	r, tr := run(t, sc, true)
+	before := 0
+	for _, rb := range r.Rebalances {
+		if rb.StartS >= 60 {
+			t.Errorf("a new target assignment after the static restart: %+v\n%s", rb, tr)
+		}
+		before++
+	}
+	if !strings.Contains(tr, "leaves temporarily (epoch -2)") || !strings.Contains(tr, "rejoins as") {
+		t.Errorf("trace should show the -2 leave and the rejoin:\n%s", tr)
+	}
+	if fd := r.Groups[0].PartitionPauseS.FailureDetection; fd < 2*9 || fd > 2*12 {
+		t.Errorf("failure-detection pause %.1f, want its 2 partitions x ~10 s down", fd)
+	}
+}
+
+// A crashed static member's instance id stays held until its session
+// expires: the restarted process is rejected (UNRELEASED_INSTANCE_ID) until
+// then, the reverse of classic (KAFKA_MODEL 4).
+func TestConsumerProtocolStaticCrashWaitsForSession(t *testing.T) {
+	sc := scenario(4, 1000, 2, 500*time.Microsecond)
+	sc.Groups[0].Protocol = experiment.ProtocolConsumer
+	sc.Groups[0].StaticMembership = true
+	sc.Duration = 2 * time.Minute
+	sc.Events = []experiment.Event{{At: 30 * time.Second, Action: experiment.ActRestart, Group: "g", Member: 1, Downtime: 5 * time.Second}}
+	r, tr := run(t, sc, true)
+	if !strings.Contains(tr, "UNRELEASED_INSTANCE_ID") {
+		t.Fatalf("the restarted process should be rejected while the old one holds the id:\n%s", tr)
+	}
+	if !strings.Contains(tr, "session of") {
+		t.Fatalf("the old member's session should expire:\n%s", tr)
+	}
+	if last := r.Series[len(r.Series)-1]; last.Members != 2 {
+		t.Errorf("%d members at the end, want 2", last.Members)
+	}
+}
+
+// A member stuck in onPartitionsRevoked for longer than max.poll.interval.ms
+// leaves by its own poll timeout (a leave heartbeat), which shares its
+// deadline with the coordinator's revocation timeout but starts at the
+// member's last poll, so it comes first; the group moves on without it and
+// it rejoins when its poll loop returns (KAFKA_MODEL 4, 9.9).
+func TestConsumerProtocolStuckRevocationRecovers(t *testing.T) {
+	sc := scenario(4, 1000, 2, 500*time.Microsecond)
+	sc.Groups[0].Protocol = experiment.ProtocolConsumer
+	sc.Groups[0].RevokeTime = 40 * time.Second
+	sc.Groups[0].MaxPollInterval = 30 * time.Second
+	sc.Duration = 3 * time.Minute
+	r, tr := run(t, sc, true)
+	if !strings.Contains(tr, "max.poll.interval.ms expired") || !strings.Contains(tr, "leaves (epoch -1)") {
+		t.Fatalf("the stuck member should leave by poll timeout:\n%s", tr)
+	}
+	if last := r.Series[len(r.Series)-1]; last.Members != 2 || last.Rebalancing {
+		t.Errorf("the group should end reconciled with both members: %+v", last)
 	}
 }

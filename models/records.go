@@ -16,6 +16,15 @@ func (g *group) processed(gp *gpart, from, to int64, c0, c1 engine.Time) {
 	gm := &g.met
 	n := to - from
 	gm.consumed += n
+	if from > gp.hw {
+		// The batch starts past records nobody processed: their offsets
+		// were committed before they were processed (the KIP-848 client
+		// commits what poll() returned before revoking, and the process
+		// died with that batch in hand). They are lost.
+		gm.lost += from - gp.hw
+		gp.skipped += from - gp.hw
+		gp.hw = from
+	}
 	first := from
 	if gp.hw > first {
 		first = gp.hw

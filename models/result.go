@@ -176,7 +176,7 @@ func (s *Sim) sample() {
 				paused++
 			}
 		}
-		members := len(g.coord.members)
+		members := g.memberCount()
 		idle := 0
 		for _, m := range g.members {
 			if m.alive && m.assigned && len(m.lastAssignment) == 0 {
@@ -187,8 +187,8 @@ func (s *Sim) sample() {
 			Group: g.name, TS: round(now.Seconds()),
 			ProducedPerS: round(float64(produced) / si), ConsumedPerS: round(float64(gm.consumed-gm.lastConsumed) / si),
 			Lag: lag, LagTimeS: round(lagTime), Members: members, IdleMembers: idle, PausedPartitions: paused,
-			Rebalancing: g.coord.state == stPreparingRebalance || g.coord.state == stCompletingRebalance,
-			Generation:  g.coord.generation, PartitionLag: plag,
+			Rebalancing: g.rebalancing(),
+			Generation:  g.generation(), PartitionLag: plag,
 		}
 		gm.lastConsumed = gm.consumed
 		gm.lastIdle = idle
@@ -294,7 +294,7 @@ func (s *Sim) result() *Result {
 			gr.IdleMembers.Final = gm.lastIdle
 		}
 		gr.LagTimeS.Max = round(gm.lagTimeMax)
-		gr.Members = MemberStats{Final: len(g.coord.members), Max: gm.membersMax}
+		gr.Members = MemberStats{Final: g.memberCount(), Max: gm.membersMax}
 		gr.IdleMembers.Max = gm.idleMax
 		gens := 0
 		for _, row := range gm.rebalances {

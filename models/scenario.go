@@ -21,9 +21,6 @@ func (s *Sim) scheduleScenario() error {
 		s.q.At(engine.FromDuration(ev.At), evScenario, 0, int64(i))
 	}
 	for _, g := range s.groups {
-		if g.cfg.Protocol != experiment.ProtocolClassic && !supportedConsumerProtocol {
-			return fmt.Errorf("group %s: group.protocol = consumer is not supported yet", g.name)
-		}
 		for i := 0; i < g.cfg.Consumers; i++ {
 			newMember(g, i).start()
 		}
@@ -37,8 +34,6 @@ var supported = map[experiment.Action]bool{
 	experiment.ActAddPartitions:       true,
 	experiment.ActCoordinatorFailover: true,
 }
-
-const supportedConsumerProtocol = false
 
 func (s *Sim) group(name string) *group {
 	for _, g := range s.groups {
@@ -151,7 +146,11 @@ func (s *Sim) applyEvent(i int) {
 			}
 		}
 	case experiment.ActCoordinatorFailover:
-		g.coord.failover(engine.FromDuration(ev.Downtime))
+		if g.kc != nil {
+			g.kc.failover(engine.FromDuration(ev.Downtime))
+		} else {
+			g.coord.failover(engine.FromDuration(ev.Downtime))
+		}
 	}
 }
 

@@ -48,21 +48,22 @@ func (s *Sim) warmup() engine.Time {
 const (
 	evSample int32 = iota
 	evScenario
-	evHeartbeatTick    // member heartbeat thread
-	evPollTimeout      // member max.poll.interval.ms check
-	evWake             // member app thread wakes (data, batch end, timers)
-	evDeliverBroker    // a request reaches the coordinator (Arg: message id)
-	evDeliverClient    // a response reaches a member (Arg: message id)
-	evCoordinatorTimer // coordinator join/sync timers (Target: group)
-	evSessionCheck     // coordinator session expiry check (Target: member slot)
-	evRestart          // a restarted member's process comes back
-	evStallEnd         // a paused member's poll loop resumes
-	evAssignDone       // the leader finished running the assignor
-	evMetadataRefresh  // a member refreshes topic metadata
-	evCoordinatorBack  // a failed-over coordinator is serving again
-	evBoot             // a started process sends its first request
-	evRollStep         // rolling_restart: restart one member (Target), downtime in Arg
-	evRetry            // a member resends a coordinator request after a backoff
+	evHeartbeatTick     // member heartbeat thread
+	evPollTimeout       // member max.poll.interval.ms check
+	evWake              // member app thread wakes (data, batch end, timers)
+	evDeliverBroker     // a request reaches the coordinator (Arg: message id)
+	evDeliverClient     // a response reaches a member (Arg: message id)
+	evCoordinatorTimer  // coordinator join/sync timers (Target: group)
+	evSessionCheck      // coordinator session expiry check (Target: member slot)
+	evRestart           // a restarted member's process comes back
+	evStallEnd          // a paused member's poll loop resumes
+	evAssignDone        // the leader finished running the assignor
+	evMetadataRefresh   // a member refreshes topic metadata
+	evCoordinatorBack   // a failed-over coordinator is serving again
+	evBoot              // a started process sends its first request
+	evRollStep          // rolling_restart: restart one member (Target), downtime in Arg
+	evRetry             // a member resends a coordinator request after a backoff
+	evRevocationTimeout // KIP-848: a member did not revoke in time (Target: member slot)
 )
 
 // producerMetadataMaxAge is the producers' metadata.max.age.ms (Kafka's
@@ -267,7 +268,14 @@ func (s *Sim) dispatch(ev engine.Event) {
 		s.groups[ev.Target].coord.onTimer(ev)
 	case evSessionCheck:
 		m := s.members[ev.Target]
-		m.g.coord.onSessionCheck(m, ev)
+		if m.g.kc != nil {
+			m.g.kc.onSessionCheck(m, ev)
+		} else {
+			m.g.coord.onSessionCheck(m, ev)
+		}
+	case evRevocationTimeout:
+		m := s.members[ev.Target]
+		m.g.kc.onRevocationTimeout(m, ev)
 	case evRestart:
 		s.members[ev.Target].onRestart(ev)
 		s.members[ev.Target].note()
@@ -279,7 +287,11 @@ func (s *Sim) dispatch(ev engine.Event) {
 	case evMetadataRefresh:
 		s.members[ev.Target].onMetadataRefresh(ev)
 	case evCoordinatorBack:
-		s.groups[ev.Target].coord.onBack(ev)
+		if g := s.groups[ev.Target]; g.kc != nil {
+			g.kc.onBack(ev)
+		} else {
+			g.coord.onBack(ev)
+		}
 	case evBoot:
 		s.members[ev.Target].boot(ev)
 	case evRetry:

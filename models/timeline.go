@@ -40,6 +40,10 @@ func (m *member) state() MemberState {
 		return StateDead
 	case m.stalled:
 		return StateStalled
+	case m.g.consumerProtocol() && (m.kReconciling || m.cstate == csJoining || m.cstate == csFinding):
+		if len(m.owned) == 0 {
+			return StateRebalancing
+		}
 	case m.cstate != csStable && (m.eager() || len(m.owned) == 0):
 		return StateRebalancing
 	case m.app == appJoining || m.app == appFetching:
