@@ -149,7 +149,10 @@ func (g *group) classify(gp *gpart) pauseCause {
 	}
 	o := gp.owner
 	switch {
-	case o == nil && (!gp.everAssigned || g.aliveMembers() == 0):
+	case o == nil && (!gp.everAssigned || !g.met.everStable || g.aliveMembers() == 0):
+		// Never assigned, the group still forming (its first join, or the
+		// consumer protocol's first reconciliation as members arrive one
+		// by one), or nobody left at all.
 		return pauseUnassigned
 	case o == nil:
 		return pauseRebalance
@@ -267,4 +270,30 @@ func (g *group) noteRevoked(n int64) {
 		return
 	}
 	g.coord.noteRevoked(n)
+}
+
+// formedWith reports whether the group, now stable (classic) or reconciled
+// (consumer protocol), holds every initially started consumer that is still
+// alive: the end of its first formation. Until then pauses count as
+// unassigned and target epochs as formation, not rebalances, whichever
+// protocol forms the group (classic merges arrivals with the initial
+// rebalance delay; the consumer protocol takes them one epoch at a time).
+func (g *group) formedWith(isMember func(*member) bool) bool {
+	for slot := 0; slot < g.cfg.Consumers && slot < len(g.members); slot++ {
+		m := g.members[slot]
+		if m.alive && !isMember(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// markFormed ends the group's first formation.
+func (g *group) markFormed() {
+	if g.met.everStable {
+		return
+	}
+	g.met.everStable = true
+	g.met.formedAt = g.s.now()
+	g.refreshAll() // pauses from now on are the rebalances', not the formation's
 }

@@ -397,7 +397,7 @@ func (c *kcoord) computeTarget() {
 	c.openRow = len(gm.rebalances) - 1
 	gm.moved += moved
 	if !gm.rbOpen {
-		gm.rbOpen, gm.rbStart, gm.rbFormation = true, now, first
+		gm.rbOpen, gm.rbStart, gm.rbFormation = true, now, first || !gm.everStable
 	}
 }
 
@@ -427,13 +427,23 @@ func (c *kcoord) checkReconciled() {
 	now := c.s().now()
 	gm.rebalances[c.openRow].EndS = now.Seconds()
 	c.openRow = -1
-	if gm.rbOpen {
+	formed := c.g.formedWith(func(m *member) bool {
+		for _, km := range c.members {
+			if km.m == m && km.inc == m.inc {
+				return true
+			}
+		}
+		return false
+	})
+	if gm.rbOpen && (gm.everStable || formed) {
 		if !gm.rbFormation {
 			gm.rbTime += now - gm.rbStart
 		}
 		gm.rbOpen = false
 	}
-	gm.everStable = true
+	if formed {
+		c.g.markFormed()
+	}
 	c.tracef("every member reconciled to epoch %d", c.targetEpoch)
 }
 

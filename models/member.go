@@ -1128,6 +1128,9 @@ func (m *member) armPollTimeout(next engine.Time) {
 	if next <= deadline {
 		return
 	}
+	if deadline < s.now() {
+		deadline = s.now() // already overdue: the heartbeat thread notices now
+	}
 	s.q.Arm(&m.pollTimer, engine.Event{At: deadline, Kind: evPollTimeout, Target: int32(m.idx), Arg: m.inc})
 }
 

@@ -24,6 +24,7 @@ type groupMetrics struct {
 	rbFormation bool // the open period is the group's first formation
 	rbTime      engine.Time
 	everStable  bool
+	formedAt    engine.Time // end of the first formation (when everStable)
 
 	latency latencyHist
 

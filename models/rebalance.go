@@ -53,8 +53,16 @@ func (c *coordinator) closeRebalance(empty bool) {
 		}
 		gm.rbOpen = false
 	}
-	if !empty {
-		gm.everStable = true
+	_ = empty
+	if !empty && c.g.formedWith(func(m *member) bool {
+		for _, cm := range c.members {
+			if cm.m == m && cm.inc == m.inc {
+				return true
+			}
+		}
+		return false
+	}) {
+		c.g.markFormed()
 	}
 }
 

@@ -296,14 +296,13 @@ func (s *Sim) result() *Result {
 		gr.LagTimeS.Max = round(gm.lagTimeMax)
 		gr.Members = MemberStats{Final: g.memberCount(), Max: gm.membersMax}
 		gr.IdleMembers.Max = gm.idleMax
-		gens := 0
+		// Completed rebalances: generations (target epochs) that started
+		// after the group's first formation, which for the classic
+		// protocol is every generation after the first.
 		for _, row := range gm.rebalances {
-			if row.Members > 0 && row.Generation >= 0 {
-				gens++
+			if row.Members > 0 && row.Generation >= 0 && gm.everStable && engine.FromSeconds(row.StartS) >= gm.formedAt {
+				gr.Rebalances++
 			}
-		}
-		if gens > 0 {
-			gr.Rebalances = gens - 1
 		}
 		gr.RebalanceTimeS = round(gm.rbTime.Seconds())
 		gr.PartitionPauseS = PauseStats{
