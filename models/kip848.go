@@ -395,7 +395,9 @@ func (c *kcoord) computeTarget() {
 	gm.rebalances = append(gm.rebalances, RebalanceRow{Group: c.g.name, Generation: c.targetEpoch, StartS: now.Seconds(),
 		EndS: -1, Cause: c.pendingCause, Members: len(c.members), Moved: moved})
 	c.openRow = len(gm.rebalances) - 1
-	gm.moved += moved
+	if gm.everStable {
+		gm.moved += moved // moves while the group forms are not rebalances' moves
+	}
 	if !gm.rbOpen {
 		gm.rbOpen, gm.rbStart, gm.rbFormation = true, now, first || !gm.everStable
 	}
