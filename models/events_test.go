@@ -1,0 +1,98 @@
+package models
+
+import (
+	"testing"
+	"time"
+
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+)
+
+func rowAt(r *Result, ts float64) SeriesRow {
+	for _, row := range r.Series {
+		if row.TS == ts {
+			return row
+		}
+	}
+	return SeriesRow{}
+}
+
+// slow multiplies one member's processing time for a while: a consumer at
+// 0.5 ms per record slowed 4x processes 500 records/s instead of keeping up
+// with 1,000, and recovers afterwards.
+func TestSlowEvent(t *testing.T) {
+	sc := scenario(1, 1000, 1, 500*time.Microsecond)
+	sc.Duration = 3 * time.Minute
+	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActSlow, Group: "g", Member: 0, Factor: 4, Duration: 60 * time.Second}}
+	r, _ := run(t, sc, false)
+	near(t, "consumed/s while slow", rowAt(r, 100).ConsumedPerS, 500, 30)
+	lagGrowth := float64(rowAt(r, 110).Lag-rowAt(r, 70).Lag) / 40
+	near(t, "lag growth while slow", lagGrowth, 500, 40)
+	if last := r.Series[len(r.Series)-1]; last.Lag > 6000 {
+		t.Errorf("the consumer should have caught up by the end, lag %d", last.Lag)
+	}
+}
+
+// scale brings the group to `to` members: joins when below, clean leaves of
+// the newest when above.
+func TestScaleEvent(t *testing.T) {
+	sc := scenario(12, 1200, 2, 500*time.Microsecond)
+	sc.Duration = 3 * time.Minute
+	sc.Events = []experiment.Event{
+		{At: 40 * time.Second, Action: experiment.ActScale, Group: "g", To: 6, Member: -1},
+		{At: 100 * time.Second, Action: experiment.ActScale, Group: "g", To: 3, Member: -1},
+	}
+	r, _ := run(t, sc, false)
+	if m := rowAt(r, 90).Members; m != 6 {
+		t.Errorf("%d members after scaling to 6", m)
+	}
+	if m := rowAt(r, 170).Members; m != 3 {
+		t.Errorf("%d members after scaling to 3", m)
+	}
+	g := r.Groups[0]
+	if g.Members.Max != 6 || g.Members.Final != 3 {
+		t.Errorf("members max %d final %d", g.Members.Max, g.Members.Final)
+	}
+	// Clean leaves commit first: nothing is processed twice.
+	if g.Duplicates != 0 {
+		t.Errorf("%d duplicates after clean scale-in", g.Duplicates)
+	}
+}
+
+// producer_rate changes a producer's rate from its time on, as does a
+// rate_changes entry.
+func TestProducerRateEvent(t *testing.T) {
+	sc := scenario(2, 1000, 1, 100*time.Microsecond)
+	sc.Duration = 3 * time.Minute
+	sc.Producers[0].RateChanges = []experiment.RateChange{{At: 60 * time.Second, Rate: 2000}}
+	sc.Events = []experiment.Event{{At: 120 * time.Second, Action: experiment.ActProducerRate, Producer: "p", Rate: 500, Member: -1}}
+	r, _ := run(t, sc, false)
+	near(t, "produced/s before", rowAt(r, 30).ProducedPerS, 1000, 1)
+	near(t, "produced/s after the rate change", rowAt(r, 90).ProducedPerS, 2000, 1)
+	near(t, "produced/s after producer_rate", rowAt(r, 150).ProducedPerS, 500, 1)
+	near(t, "produced in all", float64(r.Groups[0].Produced), 60*1000+60*2000+60*500, 10)
+}
+
+// Keys decide partitions with Kafka's murmur2 partitioner: one hot key puts
+// most records on one partition.
+func TestKeyedProductionFollowsMurmur2(t *testing.T) {
+	for key, want := range map[string]int32{"key-0": 29210041, "key-1": 193331640, "key-17": 956945460, "hello": 2132663229,
+		"a": -1563381124, "ab": 316155434, "abc": 479470107, "key-12345": -952703915} {
+		if got := murmur2([]byte(key)); got != want {
+			t.Errorf("murmur2(%q) = %d, want %d (Kafka's Utils.murmur2)", key, got, want)
+		}
+	}
+	sc := scenario(4, 1000, 1, 100*time.Microsecond)
+	sc.Producers[0].Keys = experiment.KeysZipf
+	sc.Producers[0].KeyCount = 50
+	sc.Producers[0].ZipfS = 3 // key-0 carries ~83% of the traffic
+	sc.Duration = time.Minute
+	s, err := newSim(sc, 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares := s.topics[0].feeds[0].shares(4)
+	hot := int(murmur2([]byte("key-0"))&0x7fffffff) % 4
+	if shares[hot] < 0.8 {
+		t.Errorf("partition %d holds key-0 but only %.2f of the traffic: %v", hot, shares[hot], shares)
+	}
+}
