@@ -59,6 +59,9 @@ func Poisson(r *rand.Rand, mean float64) int64 {
 // for callers that draw many times with one mean.
 type PoissonDist struct {
 	mean, expNeg float64
+	// cdf is the cumulative distribution up to where the tail is below
+	// 1e-15 (mean < 10): a draw is one uniform and a short scan.
+	cdf []float64
 	// PTRS constants (mean >= 10)
 	loglam, b, a, invalpha, vr, logInvalpha float64
 }
@@ -66,6 +69,16 @@ type PoissonDist struct {
 // NewPoisson prepares a Poisson(mean) distribution.
 func NewPoisson(mean float64) PoissonDist {
 	d := PoissonDist{mean: mean, expNeg: math.Exp(-mean)}
+	if mean > 0 && mean < 10 {
+		p := d.expNeg
+		f := p
+		d.cdf = append(d.cdf, f)
+		for k := 1; 1-f > 1e-15 && k < 200; k++ {
+			p *= mean / float64(k)
+			f += p
+			d.cdf = append(d.cdf, f)
+		}
+	}
 	if mean >= 10 {
 		slam := math.Sqrt(mean)
 		d.loglam = math.Log(mean)
@@ -89,9 +102,17 @@ func (d PoissonDist) Rand(r *rand.Rand) int64 {
 		return 0
 	case mean < 10:
 		// Inversion: walk the CDF from 0 until it passes one uniform.
+		u := r.Float64()
+		if d.cdf != nil {
+			for k, f := range d.cdf {
+				if u <= f {
+					return int64(k)
+				}
+			}
+			return int64(len(d.cdf))
+		}
 		p := d.expNeg
 		f := p
-		u := r.Float64()
 		var k int64
 		for u > f && p > 0 {
 			k++
