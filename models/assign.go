@@ -77,6 +77,6 @@ func (g *group) partitionsAdded(now engine.Time) {
 			continue
 		}
 		next := m.startedAt + ((now-m.startedAt)/age+1)*age
-		g.s.q.Push(engine.Event{At: next, Kind: evMetadataRefresh, Target: int32(m.idx), Arg: m.inc})
+		g.s.control(engine.Event{At: next, Kind: evMetadataRefresh, Target: int32(m.idx), Arg: m.inc})
 	}
 }

@@ -19,6 +19,20 @@ func BenchmarkTwentyOnFourHour(b *testing.B) {
 	benchRun(b, sc)
 }
 
+// BenchmarkTwentyOnTwenty: the same load on 20 partitions and 20
+// consumers for ten simulated minutes; every consumer polls on its own, so
+// this measures the per-member fetch and fast-forward path that dominates
+// sweeps over consumer counts.
+func BenchmarkTwentyOnTwenty(b *testing.B) {
+	sc := scenario(20, 4000, 20, 2*time.Millisecond)
+	sc.Producers[0].Arrivals = experiment.Poisson
+	sc.Producers[0].Keys = experiment.KeysUniform
+	sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	sc.Groups[0].StartupJitter = time.Second
+	sc.Duration = 10 * time.Minute
+	benchRun(b, sc)
+}
+
 // BenchmarkLargeHour: 1,000 partitions, 200 consumers, 1,000,000 records/s
 // for one simulated hour, each consumer at 75% of its capacity. Targets:
 // under 10 s, peak heap under 500 MB. "default" uses the experiment

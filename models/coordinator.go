@@ -790,7 +790,7 @@ func (c *coordinator) failover(down engine.Time) {
 	c.joinTimer.Cancel()
 	c.syncTimer.Cancel()
 	c.tracef("unavailable until %v (failover)", c.unavailableUntil)
-	s.q.Push(engine.Event{At: c.unavailableUntil, Kind: evCoordinatorBack, Target: int32(c.g.idx)})
+	s.control(engine.Event{At: c.unavailableUntil, Kind: evCoordinatorBack, Target: int32(c.g.idx)})
 }
 
 // onBack is the new coordinator serving the group: every member's session

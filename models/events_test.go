@@ -1,9 +1,12 @@
 package models
 
 import (
+	"fmt"
+	"math"
 	"testing"
 	"time"
 
+	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
 )
 
@@ -94,5 +97,75 @@ func TestKeyedProductionFollowsMurmur2(t *testing.T) {
 	hot := int(murmur2([]byte("key-0"))&0x7fffffff) % 4
 	if shares[hot] < 0.8 {
 		t.Errorf("partition %d holds key-0 but only %.2f of the traffic: %v", hot, shares[hot], shares)
+	}
+}
+
+// The autoscaler follows the lag: a burst that one consumer cannot keep up
+// with scales the group out (up to the partition count), and once the lag
+// is gone and the cooldown has passed it scales back in.
+func TestAutoscalerFollowsLag(t *testing.T) {
+	sc := scenario(8, 400, 1, time.Millisecond) // 1 consumer handles 1,000/s
+	sc.Producers[0].RateChanges = []experiment.RateChange{{At: 60 * time.Second, Rate: 5000}, {At: 180 * time.Second, Rate: 400}}
+	sc.Groups[0].Autoscaler = &experiment.Autoscaler{LagThreshold: 5000, MinConsumers: 1, MaxConsumers: 20,
+		PollingInterval: 15 * time.Second, Cooldown: 2 * time.Minute}
+	sc.Duration = 10 * time.Minute
+	r, tr := run(t, sc, true)
+	g := r.Groups[0]
+	if len(g.AutoscalerSteps) < 2 {
+		t.Fatalf("autoscaler steps %+v\n%s", g.AutoscalerSteps, tr)
+	}
+	up := g.AutoscalerSteps[0]
+	if up.To <= up.From || up.TS < 60 || up.TS > 120 {
+		t.Errorf("first step %+v: want a scale-out soon after the burst at 60 s", up)
+	}
+	maxTo := 0
+	for _, st := range g.AutoscalerSteps {
+		if st.To > maxTo {
+			maxTo = st.To
+		}
+	}
+	if maxTo > 8 {
+		t.Errorf("scaled to %d consumers on 8 partitions without allow_idle_consumers", maxTo)
+	}
+	last := g.AutoscalerSteps[len(g.AutoscalerSteps)-1]
+	if last.To != 1 {
+		t.Errorf("last step %+v: want back to the minimum once the lag is gone", last)
+	}
+	if g.Members.Max != maxTo || g.Members.Final != 1 {
+		t.Errorf("members max %d final %d, autoscaler max %d", g.Members.Max, g.Members.Final, maxTo)
+	}
+	if g.Rebalances < 2 {
+		t.Errorf("scaling steps should cause rebalances, got %d", g.Rebalances)
+	}
+}
+
+// Sparse partitions draw arrivals as a Poisson process (exponential gaps)
+// instead of a count per interval: counts must still be Poisson, with a
+// variance equal to the mean, in both regimes.
+func TestPoissonArrivalsSparseAndDense(t *testing.T) {
+	for _, rate := range []float64{40, 150, 1000} { // 0.2, 0.75 and 5 records per 5 ms interval
+		sc := scenario(1, rate, 0, time.Millisecond)
+		sc.Producers[0].Arrivals = experiment.Poisson
+		sc.Duration = 2000 * time.Second
+		s, err := newSim(sc, 3, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := s.topics[0].parts[0]
+		// Counts per second: Poisson(rate).
+		var sum, sq float64
+		prev := int64(0)
+		const n = 2000
+		for i := 1; i <= n; i++ {
+			leo := l.leo(engine.Time(i)*engine.Second, s.dt)
+			c := float64(leo - prev)
+			prev = leo
+			sum += c
+			sq += c * c
+		}
+		mean := sum / n
+		variance := sq/n - mean*mean
+		near(t, fmt.Sprintf("rate %v: mean per second", rate), mean, rate, 4*math.Sqrt(rate/n))
+		near(t, fmt.Sprintf("rate %v: variance per second", rate), variance, rate, 0.1*rate)
 	}
 }

@@ -65,6 +65,7 @@ type group struct {
 	members []*member // slots in join order (index = slot)
 	coord   *coordinator
 	kc      *kcoord // the KIP-848 coordinator (group.protocol = consumer); nil for classic groups
+	auto    *autoscaler
 
 	// rebalance protocol and assignors for the classic protocol
 	strategy []string

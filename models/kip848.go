@@ -622,7 +622,7 @@ func (c *kcoord) failover(down engine.Time) {
 	s := c.s()
 	c.unavailableUntil = s.now() + down + engine.FromDuration(s.sc.Broker.GroupLoadTime)
 	c.tracef("unavailable until %v (failover)", c.unavailableUntil)
-	s.q.Push(engine.Event{At: c.unavailableUntil, Kind: evCoordinatorBack, Target: int32(c.g.idx)})
+	s.control(engine.Event{At: c.unavailableUntil, Kind: evCoordinatorBack, Target: int32(c.g.idx)})
 }
 
 func (c *kcoord) onBack(ev engine.Event) {

@@ -135,9 +135,7 @@ func (m *member) kReconcile(target []tpRef) {
 func (m *member) kRevokeStep() {
 	if len(m.kRevoked) > 0 && m.cfg().RevokeTime > 0 {
 		m.kCallbackDue = true
-		if m.inPoll() {
-			m.poll()
-		}
+		m.pollSoon()
 		return
 	}
 	m.revoke(m.kRevoked)
@@ -169,9 +167,7 @@ func (m *member) kAssignStep() {
 	}
 	m.kAck = true
 	m.kHeartbeatNow()
-	if m.inPoll() {
-		m.poll()
-	}
+	m.pollSoon()
 }
 
 // kLose drops every partition without callbacks (onPartitionsLost).

@@ -52,6 +52,10 @@ type plog struct {
 	created int64
 	// carry holds the fractional record of constant arrivals.
 	carry float64
+	// nextArr is the next arrival of a sparse Poisson process (ns), drawn
+	// from gapFrom, the first interval of its rate segment.
+	nextArr float64
+	gapFrom int64
 	// cursor remembers the live index entry of the last produce-time
 	// lookup: consumers read forward, so the next lookup is almost always
 	// in the same entry or the next one.
@@ -62,30 +66,96 @@ type plog struct {
 	fluidMean        float64
 }
 
-const indexCap = 1024
+// indexCap is the live index size compaction brings a partition back to at
+// each sample; hardIndexCap bounds it between samples.
+const (
+	indexCap     = 1024
+	hardIndexCap = 64 * indexCap
+)
+
+// sparseMean is the expected records per batch interval below which Poisson
+// arrivals are drawn as a process (one exponential gap per record) instead
+// of one count per interval: the same distribution, but a partition that
+// gets a record every few intervals costs one draw per record, and the
+// intervals in between cost nothing.
+const sparseMean = 1.0
 
 // generate draws counts for intervals up to (not including) tick.
 func (l *plog) generate(tick int64) {
+	dt := l.topic.dt
 	for l.genTick < tick {
 		k := l.genTick
-		n := l.topic.count(l, k)
-		if n > 0 {
-			// Only intervals that produced records need an entry.
-			l.index = append(l.index, indexEntry{Tick: k, End: k + 1, Offset: l.end})
-			l.end += n
-			if len(l.index)-l.head > indexCap {
-				l.compact()
-			}
+		if k < l.meanFrom || k >= l.meanTo {
+			l.topic.means(l, k)
+			l.gapFrom = -1 // a new rate: the next gap starts from here
 		}
+		if pm := l.poisson.Mean(); pm > 0 && pm < sparseMean && l.fluidMean == 0 {
+			if l.gapFrom != l.meanFrom {
+				// Memoryless: restart the process at the segment's first
+				// interval generated.
+				l.gapFrom = l.meanFrom
+				l.nextArr = float64(engine.Time(k)*dt) + l.gap(pm, dt)
+			}
+			if next := int64(l.nextArr / float64(dt)); next > k {
+				// Nothing arrives until interval next: skip to it.
+				l.genTick = min(next, tick, l.meanTo)
+				continue
+			}
+			var n int64
+			for end := float64(engine.Time(k+1) * dt); l.nextArr < end; n++ {
+				l.nextArr += l.gap(pm, dt)
+			}
+			l.append(k, n)
+			l.genTick++
+			continue
+		}
+		l.append(k, l.topic.count(l, k))
 		l.genTick++
 	}
 }
 
-// compact merges the older half of the live index pairwise: records keep
-// their order, and produce times of old records lose resolution gracefully.
-func (l *plog) compact() {
+// gap draws the time to the next arrival, in nanoseconds, for a process
+// with pm arrivals per interval of length dt.
+func (l *plog) gap(pm float64, dt engine.Time) float64 {
+	return l.rnd.ExpFloat64() * float64(dt) / pm
+}
+
+// append records n records produced in interval k.
+func (l *plog) append(k, n int64) {
+	{
+		if n > 0 {
+			// Only intervals that produced records need an entry.
+			l.index = append(l.index, indexEntry{Tick: k, End: k + 1, Offset: l.end})
+			l.end += n
+			if len(l.index)-l.head > hardIndexCap {
+				// Only with very long sample intervals: compaction normally
+				// happens at samples (trim), see compactPast.
+				l.compact(len(l.index) - l.head)
+			}
+		}
+	}
+}
+
+// compactPast compacts the entries of intervals before tick when they are
+// more than indexCap. It runs at samples only, on past intervals only, so
+// that a produce-time lookup between two samples gives the same answer
+// whenever it happens (members fast-forward between samples).
+func (l *plog) compactPast(tick int64) {
 	live := l.index[l.head:]
-	half := len(live) / 2
+	past := sort.Search(len(live), func(i int) bool { return live[i].Tick >= tick })
+	for past > indexCap {
+		before := len(l.index) - l.head
+		l.compact(past)
+		past -= before - (len(l.index) - l.head)
+	}
+}
+
+// compact merges the older half of the first n live entries pairwise:
+// records keep their order, and produce times of old records lose
+// resolution gracefully.
+func (l *plog) compact(n int) {
+	live := l.index[l.head:]
+	half := n / 2
 	w := 0
 	for r := 0; r+1 < half; r += 2 {
 		live[w] = indexEntry{Tick: live[r].Tick, End: live[r+1].End, Offset: live[r].Offset}
@@ -95,8 +165,8 @@ func (l *plog) compact() {
 		live[w] = live[half-1]
 		w++
 	}
-	n := copy(live[w:], live[half:])
-	l.index = append(l.index[:l.head], live[:w+n]...)
+	kept := copy(live[w:], live[half:])
+	l.index = append(l.index[:l.head], live[:w+kept]...)
 }
 
 // trim drops entries wholly below offset off (no group needs their produce

@@ -82,9 +82,7 @@ func (m *member) onRetry(ev engine.Event) {
 		}
 	case retryJoin:
 		m.rejoin = true
-		if m.inPoll() {
-			m.poll()
-		}
+		m.pollSoon()
 	}
 }
 
@@ -160,6 +158,11 @@ type member struct {
 	assignor       assignors.Assignor
 	pendingPlan    []memberPlan
 	revokeNext     afterRevoke
+	merged         bool // the current batch's end event was skipped (see fetch)
+	// vnow is the member's own clock while it fast-forwards (see fetch);
+	// 0 otherwise.
+	vnow   engine.Time
+	ffNext engine.Time // the next poll of a fast-forward, 0 when none
 	// retries counts failed coordinator requests in a row (exponential
 	// backoff, KAFKA_MODEL 5); retryTimer resends retryWhat.
 	retries      int
@@ -357,7 +360,53 @@ func (m *member) onFindCoordinator(msg *message) {
 // inPoll reports whether the application thread is inside poll() (waiting
 // for records or for the group), where it can react at once.
 func (m *member) inPoll() bool {
+	m.settle()
 	return m.app == appIdle || m.app == appJoining || m.app == appFetching
+}
+
+// pollSoon makes the application thread act on a change: at once when it
+// is inside poll(), else at its next poll() (a merged batch gets its
+// batch-end poll back).
+func (m *member) pollSoon() {
+	if m.inPoll() {
+		m.poll()
+		return
+	}
+	m.unmerge()
+}
+
+// unmerge restores the batch-end event of a merged batch still in
+// progress: something happened that the poll() at its end must act on.
+func (m *member) unmerge() {
+	if !m.merged || m.now() >= m.batch.start+m.batch.dur {
+		return // nothing merged, or the batch is over: settle() takes it from here
+	}
+	m.merged = false
+	s := m.s
+	s.q.Arm(&m.wakeTimer, engine.Event{At: m.batch.start + m.batch.dur, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+}
+
+// now is the member's clock: the simulation's, or its own while it
+// fast-forwards through polls nothing else can observe.
+func (m *member) now() engine.Time {
+	if m.vnow != 0 {
+		return m.vnow
+	}
+	return m.s.now()
+}
+
+// settle completes a merged batch whose end has passed: the member finished
+// it and went back into poll(), which found nothing (see fetch), so it is
+// idle, waiting for records, with its wake already armed.
+func (m *member) settle() {
+	if !m.merged || m.now() < m.batch.start+m.batch.dur {
+		return
+	}
+	m.merged = false
+	m.creditBatch(m.batch.start + m.batch.dur)
+	m.batch.active = false
+	m.lastPoll = m.batch.start + m.batch.dur
+	m.app = appIdle
 }
 
 // poll is one KafkaConsumer.poll() call: coordinator work first (join or
@@ -420,10 +469,31 @@ func (m *member) pollRecords(now engine.Time) {
 		m.commit(commitAsync)
 		m.nextAutoCommit = now + engine.FromDuration(m.cfg().AutoCommitInterval)
 	}
-	if m.fetch() {
+	if !m.fetch() {
+		m.waitForRecords()
 		return
 	}
-	m.waitForRecords()
+	// Fast-forward: fetch found the next poll unobservable (see fetch). Run
+	// it now on the member's clock, again and again, until one is not.
+	for m.ffNext != 0 {
+		next := m.ffNext
+		m.ffNext = 0
+		m.vnow = next
+		if next > m.s.frontier {
+			m.s.frontier = next
+		}
+		if m.merged {
+			m.settle() // the batch ended before next: the poll found nothing, it waited
+		} else {
+			m.creditBatch(next) // the batch ends now; poll() follows at once
+			m.batch.active = false
+		}
+		m.lastPoll = next
+		if !m.fetch() {
+			m.waitForRecords()
+		}
+	}
+	m.vnow = 0
 }
 
 // waitingForPositions reports whether some owned partition still awaits its
@@ -442,13 +512,14 @@ func (m *member) waitingForPositions() bool {
 // fairness), and starts processing them. It reports whether it got any.
 func (m *member) fetch() bool {
 	s := m.s
-	now := s.now()
+	now := m.now()
 	limit := int64(m.cfg().MaxPollRecords)
 	b := &m.batch
 	b.ranges = b.ranges[:0]
 	b.n, b.done = 0, 0
 	n := len(m.owned)
 	start := m.rot
+	drained := true
 	for i := 0; i < n && b.n < limit; i++ {
 		j := (start + i) % n
 		op := m.owned[j]
@@ -463,6 +534,7 @@ func (m *member) fetch() bool {
 		if take > limit-b.n {
 			take = limit - b.n
 			m.rot = j // not drained: resume here next time
+			drained = false
 		} else {
 			m.rot = (j + 1) % n
 		}
@@ -476,13 +548,78 @@ func (m *member) fetch() bool {
 	if b.n == 0 {
 		return false
 	}
+	if b.n == limit {
+		drained = false // partitions after the last one taken were not looked at
+	}
 	b.active = true
 	b.start = now
 	b.dur = m.serviceTime(b.n)
 	m.app = appBusy
-	s.q.Arm(&m.wakeTimer, engine.Event{At: now + b.dur, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
-	m.armPollTimeout(now + b.dur)
+	end := now + b.dur
+	m.merged = false
+	plain := m.plainPoll(end)
+	// NB: when the batch took everything there was and ends before the next
+	// batch interval brings records, the poll() at its end can only find
+	// nothing and wait: skip that event and wake when records arrive
+	// (settle() finishes the batch at its real end). Anything that would
+	// make that poll() do work keeps the ordinary batch-end event.
+	if drained && plain && int64(end/s.dt) == int64(now/s.dt) {
+		if wake, ok := m.fetchWake(end); ok && wake > end {
+			m.merged = true
+			if !s.opt.NoFastForward && wake < m.horizon() {
+				// NB: nothing can reach this member before wake, so its
+				// next poll happens now, on its own clock (pollRecords
+				// loops): same outcome, one event instead of many.
+				m.ffNext = wake
+				return true
+			}
+			s.q.Arm(&m.wakeTimer, engine.Event{At: wake, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+			m.armPollTimeout(end)
+			return true
+		}
+	}
+	if plain && !s.opt.NoFastForward && end < m.horizon() {
+		m.ffNext = end // the poll at the batch's end, fast-forwarded too
+		return true
+	}
+	s.q.Arm(&m.wakeTimer, engine.Event{At: end, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+	m.armPollTimeout(end)
 	return true
+}
+
+// plainPoll reports whether the poll() at a batch ending at end would be a
+// plain fetch: no coordinator work, no commit, no callbacks.
+func (m *member) plainPoll(end engine.Time) bool {
+	return m.cfg().Commit == experiment.CommitAuto && end < m.nextAutoCommit && !m.rejoin && !m.closing &&
+		!m.hasPendingAssign && !m.kCallbackDue && !m.kReconciling && m.cstate == csStable && !m.restartSet
+}
+
+// horizon is the earliest time anything can reach this member: its own
+// timers (heartbeat, poll timeout, retries), an answer in flight, a due auto
+// commit, the next sample (which reads its progress), the next scenario or
+// control event, or the end of what is being simulated. Before it, the
+// member's polls depend on nothing but its own partitions.
+func (m *member) horizon() engine.Time {
+	s := m.s
+	if m.hbInFlight || m.pollTimer.Armed() || m.retryTimer.Armed() || m.stalled {
+		return 0
+	}
+	h := s.until
+	if si := engine.FromDuration(s.sc.SampleInterval); si > 0 {
+		if next := (s.now()/si + 1) * si; next < h {
+			h = next
+		}
+	}
+	if m.hbTimer.Armed() && m.hbTimer.When() < h {
+		h = m.hbTimer.When()
+	}
+	if m.nextAutoCommit < h {
+		h = m.nextAutoCommit
+	}
+	if c := s.ctl.Peek(); c < h {
+		h = c
+	}
+	return h
 }
 
 // serviceTime draws the time to process n records (one draw per batch: a
@@ -499,7 +636,16 @@ func (m *member) serviceTime(n int64) engine.Time {
 	case experiment.DistConstant:
 		sec = float64(n) * mean
 	case experiment.DistExponential:
-		sec = engine.Gamma(m.procRnd, float64(n), mean)
+		if n <= 8 {
+			// A few records: the sum of their exponential times, drawn
+			// directly (the same distribution as the Gamma, cheaper).
+			for i := int64(0); i < n; i++ {
+				sec += m.procRnd.ExpFloat64()
+			}
+			sec *= mean
+		} else {
+			sec = engine.Gamma(m.procRnd, float64(n), mean)
+		}
 	case experiment.DistLognormal:
 		sec = engine.LognormalSum(m.procRnd, int(n), mean, cfg.ProcessingCV)
 	}
@@ -507,7 +653,7 @@ func (m *member) serviceTime(n int64) engine.Time {
 }
 
 func (m *member) slowness() float64 {
-	if m.s.now() < m.slowUntil {
+	if m.now() < m.slowUntil {
 		return m.slowFactor
 	}
 	return 1
@@ -518,8 +664,17 @@ func (m *member) slowness() float64 {
 // and the answer takes one network latency to come back.
 func (m *member) waitForRecords() {
 	s := m.s
-	now := s.now()
 	m.app = appIdle
+	if wake, ok := m.fetchWake(m.now()); ok {
+		s.q.Arm(&m.wakeTimer, engine.Event{At: wake, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+	}
+}
+
+// fetchWake is when a fetch sent at time `from` returns: as soon as records
+// are there, or after fetch.max.wait.ms, plus the way back. It reports
+// false when the member has nothing to fetch.
+func (m *member) fetchWake(from engine.Time) (engine.Time, bool) {
+	s := m.s
 	ready := false
 	for _, op := range m.owned {
 		if op.gp.heldBy(m) && op.gp.ready {
@@ -528,10 +683,10 @@ func (m *member) waitForRecords() {
 		}
 	}
 	if !ready {
-		return // nothing to fetch: sleep until the group changes
+		return 0, false // nothing to fetch: sleep until the group changes
 	}
 	maxWait := engine.FromDuration(m.cfg().FetchMaxWait)
-	arrive := now + s.lat // the fetch request reaches the broker
+	arrive := from + s.lat // the fetch request reaches the broker
 	wake := arrive + maxWait
 	horizon := int64(maxWait/s.dt) + 2
 	for _, op := range m.owned {
@@ -546,13 +701,14 @@ func (m *member) waitForRecords() {
 			wake = t
 		}
 	}
-	s.q.Arm(&m.wakeTimer, engine.Event{At: wake + s.lat, Kind: evWake, Target: int32(m.idx), Arg: m.inc})
+	return wake + s.lat, true
 }
 
 func (m *member) onWake(ev engine.Event) {
 	if !m.wakeTimer.Fired(ev) || !m.alive {
 		return
 	}
+	m.settle()
 	switch m.app {
 	case appBusy:
 		m.finishBatch()
@@ -935,11 +1091,10 @@ func (m *member) onSyncResponse(msg *message) {
 	m.prepared = false
 	m.pendingAssign = msg.assignment
 	m.hasPendingAssign = true
+	m.unmerge() // the next poll() installs it
 	if m.inPoll() || m.eager() {
 		m.onJoinComplete()
-		if m.inPoll() {
-			m.poll() // fetch, or rejoin at once after a cooperative revocation
-		}
+		m.pollSoon() // fetch, or rejoin at once after a cooperative revocation
 	}
 }
 
@@ -947,9 +1102,7 @@ func (m *member) onSyncResponse(msg *message) {
 // poll(); otherwise the next poll() does.
 func (m *member) rejoinNow() {
 	m.rejoin = true
-	if m.inPoll() {
-		m.poll()
-	}
+	m.pollSoon()
 }
 
 // onJoinComplete installs the assignment (KAFKA_MODEL §1.4, §2): eager
@@ -1038,8 +1191,10 @@ func (m *member) onOffsetFetchResponse(msg *message) {
 		m.g.refresh(o.gp)
 	}
 	_ = s
-	if m.app == appFetching || m.app == appJoining || m.app == appIdle {
+	if m.inPoll() {
 		m.poll()
+	} else {
+		m.unmerge() // the next poll() fetches the new partitions too
 	}
 }
 
@@ -1105,15 +1260,19 @@ func (m *member) onHeartbeatResponse(msg *message) {
 			m.tracef("heartbeat: REBALANCE_IN_PROGRESS")
 		}
 		m.rejoin = true
-		if m.app == appIdle {
+		if m.inPoll() && m.app == appIdle {
 			m.poll()
+		} else if m.merged {
+			m.unmerge()
 		}
 	case errUnknownMemberID, errIllegalGeneration:
 		m.tracef("heartbeat: %v", msg.err)
 		m.resetGeneration(msg.err == errUnknownMemberID)
 		m.rejoin = true
-		if m.app == appIdle {
+		if m.inPoll() && m.app == appIdle {
 			m.poll()
+		} else if m.merged {
+			m.unmerge()
 		}
 	}
 }
@@ -1128,8 +1287,8 @@ func (m *member) armPollTimeout(next engine.Time) {
 	if next <= deadline {
 		return
 	}
-	if deadline < s.now() {
-		deadline = s.now() // already overdue: the heartbeat thread notices now
+	if deadline < m.now() {
+		deadline = m.now() // already overdue: the heartbeat thread notices now
 	}
 	s.q.Arm(&m.pollTimer, engine.Event{At: deadline, Kind: evPollTimeout, Target: int32(m.idx), Arg: m.inc})
 }
@@ -1179,9 +1338,7 @@ func (m *member) requestClose() {
 		return
 	}
 	m.closing = true
-	if m.inPoll() {
-		m.poll()
-	}
+	m.pollSoon()
 }
 
 // close is KafkaConsumer.close(): commit synchronously (auto commit), then
@@ -1249,7 +1406,9 @@ func (m *member) stall(d engine.Time) {
 	}
 	s := m.s
 	now := s.now()
+	m.settle() // a merged batch that ended is done: the thread was in poll()
 	m.creditBatch(now)
+	m.merged = false
 	m.stalled = true
 	m.stallAt = now
 	m.wakeTimer.Cancel()
@@ -1304,9 +1463,7 @@ func (m *member) onMetadataRefresh(ev engine.Event) {
 		if m.knownPartitions(t) != m.assignedWith[i] {
 			m.tracef("metadata refresh: %s has %d partitions, the assignment used %d: rejoins", t.name, m.knownPartitions(t), m.assignedWith[i])
 			m.rejoin = true
-			if m.inPoll() {
-				m.poll()
-			}
+			m.pollSoon()
 			return
 		}
 	}

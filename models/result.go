@@ -44,6 +44,9 @@ type GroupResult struct {
 	// AfterWarmup holds what an [slo] judges, measured after its warmup
 	// (nil without an SLO).
 	AfterWarmup *WarmupStats `json:"after_warmup,omitempty"`
+	// AutoscalerSteps lists what the group's autoscaler did (absent without
+	// an autoscaler).
+	AutoscalerSteps []ScaleStep `json:"autoscaler_steps,omitempty"`
 }
 
 // WarmupStats are the SLO's metrics from the warmup on: the largest lag and
@@ -248,6 +251,7 @@ func (s *Sim) trimIndexes() {
 			if min != math.MaxInt64 {
 				l.trim(min)
 			}
+			l.compactPast(int64(s.now() / s.dt))
 		}
 	}
 }
@@ -323,6 +327,9 @@ func (s *Sim) result() *Result {
 				WarmupS: round(w.Seconds()), LagMax: gm.warmLagMax, LagTimeMaxS: round(gm.warmLagTime),
 				LatencyP99Ms: round(gm.warmLatency.quantile(0.99) * 1000), PauseMaxS: round(gm.warmPauseMax.Seconds()),
 			}
+		}
+		if g.auto != nil {
+			gr.AutoscalerSteps = append([]ScaleStep{}, g.auto.steps...)
 		}
 		r.Groups = append(r.Groups, gr)
 		r.Rebalances = append(r.Rebalances, gm.rebalances...)

@@ -18,11 +18,14 @@ func (s *Sim) scheduleScenario() error {
 				return fmt.Errorf("line %d: action %s is not supported yet", ev.Line, ev.Action)
 			}
 		}
-		s.q.At(engine.FromDuration(ev.At), evScenario, 0, int64(i))
+		s.control(engine.Event{At: engine.FromDuration(ev.At), Kind: evScenario, Arg: int64(i)})
 	}
 	for _, g := range s.groups {
 		for i := 0; i < g.cfg.Consumers; i++ {
 			newMember(g, i).start()
+		}
+		if g.cfg.Autoscaler != nil {
+			g.auto = newAutoscaler(g)
 		}
 	}
 	return nil
@@ -131,7 +134,7 @@ func (s *Sim) applyEvent(i int) {
 			}
 		}
 		for k, m := range alive {
-			s.q.Push(engine.Event{At: now + engine.Time(k)*engine.FromDuration(ev.Interval), Kind: evRollStep,
+			s.control(engine.Event{At: now + engine.Time(k)*engine.FromDuration(ev.Interval), Kind: evRollStep,
 				Target: int32(m.idx), Arg: int64(engine.FromDuration(ev.Downtime))})
 		}
 	case experiment.ActAddPartitions:

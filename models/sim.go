@@ -30,6 +30,9 @@ type Options struct {
 	// Progress, when set, is told the simulated time at every sample (for a
 	// progress display; it must not touch the run).
 	Progress func(now engine.Time)
+	// NoFastForward makes every poll an event (tests check that the
+	// fast-forward of unobservable polls changes nothing).
+	NoFastForward bool
 	// MeasureSLO fills GroupResult.AfterWarmup: the metrics an [slo]
 	// judges, from SLOWarmup on.
 	MeasureSLO bool
@@ -64,6 +67,7 @@ const (
 	evRollStep          // rolling_restart: restart one member (Target), downtime in Arg
 	evRetry             // a member resends a coordinator request after a backoff
 	evRevocationTimeout // KIP-848: a member did not revoke in time (Target: member slot)
+	evAutoscale         // a group's autoscaler polls (Target: group)
 )
 
 // producerMetadataMaxAge is the producers' metadata.max.age.ms (Kafka's
@@ -88,6 +92,16 @@ type Sim struct {
 	msgs    msgPool
 
 	samples int
+	// until is the time runUntil simulates to; ctl holds the times of
+	// pending control events (scenario events, rolling steps, autoscaler
+	// polls, metadata refreshes, coordinator returns): members may not
+	// fast-forward past them.
+	until engine.Time
+	ctl   *engine.Queue
+	// frontier is the furthest time a member has fast-forwarded to: the
+	// invariant checks read the logs there (no other observer can look
+	// before a member's horizon).
+	frontier engine.Time
 }
 
 // Run simulates one scenario with one seed and returns its measurements.
@@ -110,6 +124,7 @@ func newSim(sc *experiment.Scenario, seed uint64, opt Options) (*Sim, error) {
 		lat:     engine.FromDuration(sc.Broker.NetworkLatency),
 		end:     engine.FromDuration(sc.Duration),
 		topicBy: map[string]*topic{},
+		ctl:     engine.NewQueue(16),
 	}
 	if s.dt <= 0 {
 		return nil, fmt.Errorf("batch_interval must be positive")
@@ -162,7 +177,7 @@ func (s *Sim) buildTopics() error {
 			t.writeCounts = append(t.writeCounts, countStep{int64(refresh / s.dt), n})
 		}
 		for p := 0; p < n; p++ {
-			l := &plog{topic: t, id: int32(p), rnd: engine.Stream(s.seed, fmt.Sprintf("partition/%s-%d", tc.Name, p), "arrivals")}
+			l := &plog{topic: t, id: int32(p), rnd: engine.Stream(s.seed, fmt.Sprintf("partition/%s-%d", tc.Name, p), "arrivals"), gapFrom: -1}
 			l.created = t.createdTick(p)
 			t.parts = append(t.parts, l)
 		}
@@ -224,6 +239,7 @@ func (s *Sim) scheduleSamples() {
 
 // runUntil handles every event up to and including time end.
 func (s *Sim) runUntil(end engine.Time) {
+	s.until = end
 	for {
 		if s.q.Peek() > end {
 			break
@@ -239,7 +255,25 @@ func (s *Sim) runUntil(end engine.Time) {
 	}
 }
 
+// control schedules an event that can reach members from outside their
+// own timers and messages, and records its time for their horizon.
+func (s *Sim) control(ev engine.Event) {
+	s.q.Push(ev)
+	s.ctl.Push(engine.Event{At: ev.At})
+}
+
+func isControl(kind int32) bool {
+	switch kind {
+	case evScenario, evRollStep, evAutoscale, evMetadataRefresh, evCoordinatorBack:
+		return true
+	}
+	return false
+}
+
 func (s *Sim) dispatch(ev engine.Event) {
+	if isControl(ev.Kind) {
+		s.ctl.Pop() // NB: control events fire in time order, as their times were recorded
+	}
 	switch ev.Kind {
 	case evSample:
 		s.sample()
@@ -273,6 +307,8 @@ func (s *Sim) dispatch(ev engine.Event) {
 		} else {
 			m.g.coord.onSessionCheck(m, ev)
 		}
+	case evAutoscale:
+		s.groups[ev.Target].auto.poll()
 	case evRevocationTimeout:
 		m := s.members[ev.Target]
 		m.g.kc.onRevocationTimeout(m, ev)
