@@ -17,15 +17,29 @@ import (
 // HeatmapColumns is the time resolution of the per-partition lag heat maps.
 const HeatmapColumns = 240
 
-// maxRunCharts caps the per-run charts (timeline, heat map): a sweep of a
-// thousand runs would otherwise draw thousands of pictures nobody opens.
-// The first seed of each configuration is drawn first.
+// maxRunCharts caps the per-run charts (timeline, heat map) and the lines
+// of the throughput and lag charts: a sweep of a thousand runs would
+// otherwise draw thousands of pictures and a thousand overlapping lines
+// nobody can read. The first seed of each configuration is drawn first; the
+// sweep charts and the bars show every run.
 const maxRunCharts = 24
 
 // sampler downsamples one run's timeseries per group for the charts, so
-// memory stays bounded however long the run.
+// memory stays bounded however long the run. A merged run brings its
+// samples already downsampled (fixed).
 type sampler struct {
 	groups map[string]*charts.Downsampler // NB: lookup only
+	fixed  map[string][]charts.Sample     // NB: lookup only
+}
+
+func (sp *sampler) samples(group string) []charts.Sample {
+	if sp.fixed != nil {
+		return sp.fixed[group]
+	}
+	if d := sp.groups[group]; d != nil {
+		return d.Samples()
+	}
+	return nil
 }
 
 func newSampler(run *experiment.Run) *sampler {
@@ -46,9 +60,32 @@ func (sp *sampler) add(r *models.SeriesRow) {
 	}
 }
 
-// chartRuns picks the runs whose per-run charts are drawn.
-func chartRuns(outs []runner.Outcome) map[int]bool {
+// chartRuns picks the runs whose per-run charts are drawn: every run of a
+// small experiment (up to maxRunCharts, first seeds first); for a sweep, the
+// first seed of each variant's first and last sweep point, the ends of each
+// curve.
+func chartRuns(x *experiment.Experiment, outs []runner.Outcome) map[int]bool {
 	pick := map[int]bool{}
+	if x.Sweep != nil {
+		first := map[string]int{} // NB: lookup only
+		last := map[string]int{}
+		var order []string
+		for _, o := range outs {
+			if o.Run.Seed != x.Seeds[0] {
+				continue
+			}
+			if _, ok := first[o.Run.Variant]; !ok {
+				first[o.Run.Variant] = o.Index
+				order = append(order, o.Run.Variant)
+			}
+			last[o.Run.Variant] = o.Index
+		}
+		for _, v := range order {
+			pick[first[v]] = true
+			pick[last[v]] = true
+		}
+		return pick
+	}
 	seen := map[string]bool{}
 	// First pass: the first seed of every configuration; second: the rest.
 	for pass := 0; pass < 2; pass++ {
@@ -78,7 +115,7 @@ func (w *Writer) chartExperiment(outs []runner.Outcome, verdicts []*RunVerdict) 
 	}
 	cx.SLO = sloLines(x.SLO)
 	cx.Plan = planRows(x, outs, verdicts)
-	drawn := chartRuns(outs)
+	drawn := chartRuns(x, outs)
 	for i, o := range outs {
 		cr := charts.Run{ID: o.Run.ID, Variant: o.Run.Variant, Seed: o.Run.Seed}
 		for _, p := range o.Run.Point {
@@ -98,8 +135,8 @@ func (w *Writer) chartExperiment(outs []runner.Outcome, verdicts []*RunVerdict) 
 		sp := w.samplers[o.Index]
 		for _, g := range o.Result.Groups {
 			cg := charts.Group{Name: g.Group, Summary: summaryOf(&g)}
-			if sp != nil {
-				cg.Samples = sp.groups[g.Group].Samples()
+			if sp != nil && drawn[o.Index] {
+				cg.Samples = sp.samples(g.Group)
 			}
 			for _, rb := range o.Result.Rebalances {
 				if rb.Group == g.Group {

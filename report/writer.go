@@ -33,11 +33,25 @@ type Writer struct {
 	series   map[int]*seriesFile // NB: lookup only; files are joined in run order
 	samplers map[int]*sampler    // NB: lookup only
 	err      error
+
+	verdicts []*RunVerdict
+	planRows [][]string
+
+	shard        *Shard  // set: keep the data `simulate merge` needs
+	seedOverride *uint64 // --seed, recorded for merge
 }
 
+// Verdicts are the runs' SLO verdicts (nil entries without an SLO), once
+// Write has run.
+func (w *Writer) Verdicts() []*RunVerdict { return w.verdicts }
+
+// PlanRows is the capacity plan as table rows, once Write has run.
+func (w *Writer) PlanRows() [][]string { return w.planRows }
+
 type seriesFile struct {
-	f *os.File
-	w *bufio.Writer
+	f    *os.File
+	w    *bufio.Writer // nil when reading a shard's file back
+	keep bool          // do not delete it once joined
 }
 
 // NewWriter prepares root/<name>/ for x; with withCharts it also draws the
@@ -67,8 +81,8 @@ func (w *Writer) Abort() { os.RemoveAll(w.tmp) }
 // Sink returns the consumer of run i's timeseries rows: they go straight to
 // a file of their own, so memory stays flat however long the run.
 func (w *Writer) Sink(i int) func(models.SeriesRow) {
-	f, err := os.Create(filepath.Join(w.tmp, fmt.Sprintf(".series-%06d.csv", i)))
-	sf := &seriesFile{f: f, w: bufio.NewWriterSize(f, 64<<10)}
+	f, err := os.Create(filepath.Join(w.tmp, seriesName(i, w.shard != nil)))
+	sf := &seriesFile{f: f, w: bufio.NewWriterSize(f, 64<<10), keep: w.shard != nil}
 	w.mu.Lock()
 	if err != nil && w.err == nil {
 		w.err = err
@@ -100,6 +114,8 @@ func (w *Writer) Write(outs []runner.Outcome) error {
 		return w.err
 	}
 	verdicts := judge(w.x, outs)
+	w.verdicts = verdicts
+	w.planRows = planRows(w.x, outs, verdicts)
 	if err := w.writeJSON(outs, verdicts); err != nil {
 		return err
 	}
@@ -116,6 +132,9 @@ func (w *Writer) Write(outs []runner.Outcome) error {
 		if _, err := charts.Render(w.chartExperiment(outs, verdicts), w.tmp); err != nil {
 			return fmt.Errorf("charts: %v", err)
 		}
+	}
+	if w.shard != nil {
+		return w.writeShard(outs)
 	}
 	return nil
 }
@@ -317,8 +336,10 @@ func (w *Writer) joinSeries(outs []runner.Outcome) error {
 			}
 			continue
 		}
-		if err := sf.w.Flush(); err != nil {
-			return err
+		if sf.w != nil {
+			if err := sf.w.Flush(); err != nil {
+				return err
+			}
 		}
 		if _, err := sf.f.Seek(0, io.SeekStart); err != nil {
 			return err
@@ -328,7 +349,9 @@ func (w *Writer) joinSeries(outs []runner.Outcome) error {
 		}
 		name := sf.f.Name()
 		sf.f.Close()
-		os.Remove(name)
+		if !sf.keep {
+			os.Remove(name)
+		}
 	}
 	return closeAll(f, b)
 }

@@ -30,6 +30,10 @@ type Options struct {
 	// Indexes restricts execution to these run indexes (a shard); nil runs
 	// all of them.
 	Indexes []int
+	// MeasureSLO asks each run for the metrics an [slo] judges, from
+	// SLOWarmup on.
+	MeasureSLO bool
+	SLOWarmup  engine.Time
 }
 
 // Outcome is one run's result.
@@ -70,7 +74,8 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 			for j := range jobs {
 				i := idx[j]
 				run := &x.Runs[i]
-				mopt := models.Options{Timeline: opt.Timeline, HeatmapColumns: opt.HeatmapColumns}
+				mopt := models.Options{Timeline: opt.Timeline, HeatmapColumns: opt.HeatmapColumns,
+					MeasureSLO: opt.MeasureSLO, SLOWarmup: opt.SLOWarmup}
 				if opt.SimProgress != nil {
 					var last engine.Time
 					mopt.Progress = func(now engine.Time) {

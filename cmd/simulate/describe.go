@@ -39,9 +39,6 @@ func cmdDescribe(args []string, out io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := supported(x); err != nil {
-		return usageError{err}
-	}
 	run := &x.Runs[0]
 	if *runID != "" {
 		run = nil

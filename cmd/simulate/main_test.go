@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -238,5 +239,46 @@ func TestListNamesAssignorsActionsAndParameters(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("list should mention %q", want)
 		}
+	}
+}
+
+// Sharded runs merge into exactly the bytes an unsharded run writes.
+func TestShardsMergeToUnshardedBytes(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "small.toml", small)
+	whole := filepath.Join(dir, "whole")
+	if code, _, e := sim(t, "", "run", "--quiet", "--out", whole, file); code != 0 {
+		t.Fatalf("unsharded: exit %d: %s", code, e)
+	}
+	var shards []string
+	for i := 0; i < 3; i++ {
+		out := filepath.Join(dir, "shard"+strconv.Itoa(i))
+		if code, _, e := sim(t, "", "run", "--quiet", "--shard", strconv.Itoa(i)+"/3", "--out", out, file); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, e)
+		}
+		shards = append(shards, out)
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, o, e := sim(t, "", append([]string{"merge", "--out", merged}, shards...)...); code != 0 {
+		t.Fatalf("merge: exit %d: %s%s", code, o, e)
+	}
+	a, b := readTree(t, whole), readTree(t, merged)
+	if len(a) != len(b) {
+		t.Errorf("%d files unsharded, %d merged", len(a), len(b))
+	}
+	for name, body := range a {
+		if b[name] != body {
+			t.Errorf("%s differs between the unsharded run and the merged shards", name)
+		}
+	}
+	// Missing or duplicated shards are refused.
+	if code, _, e := sim(t, "", "merge", "--out", filepath.Join(dir, "bad"), shards[0], shards[1]); code != 2 || !strings.Contains(e, "missing") {
+		t.Errorf("merge of 2 of 3 shards: exit %d, %q", code, e)
+	}
+	if code, _, e := sim(t, "", "merge", "--out", filepath.Join(dir, "bad2"), shards[0], shards[0], shards[1], shards[2]); code != 2 || !strings.Contains(e, "two shards") {
+		t.Errorf("merge with a shard twice: exit %d, %q", code, e)
+	}
+	if code, _, _ := sim(t, "", "run", "--shard", "3/3", file); code != 2 {
+		t.Errorf("--shard 3/3 should be refused")
 	}
 }

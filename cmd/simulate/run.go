@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
 	"github.com/rebalance-sim/rebalance-sim/report"
 	"github.com/rebalance-sim/rebalance-sim/runner"
@@ -43,8 +44,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if f.parallel < 0 {
 		return usagef("--parallel must be at least 1")
 	}
+	var shard *report.Shard
 	if f.shard != "" {
-		return usagef("--shard is not supported yet")
+		var i, n int
+		if _, err := fmt.Sscanf(f.shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 0 || i >= n || fmt.Sprintf("%d/%d", i, n) != f.shard {
+			return usagef("--shard %q: want I/N with 0 <= I < N, e.g. 0/4", f.shard)
+		}
+		shard = &report.Shard{Index: i, Of: n}
 	}
 	// Load every file first: a bad file fails the command before anything
 	// runs or is written.
@@ -53,9 +59,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	for _, file := range files {
 		x, err := experiment.Load(file)
 		if err != nil {
-			return usageError{err}
-		}
-		if err := supported(x); err != nil {
 			return usageError{err}
 		}
 		if f.seed >= 0 {
@@ -68,7 +71,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		xs = append(xs, x)
 	}
 	for _, x := range xs {
-		if err := runOne(x, f, stdout, stderr); err != nil {
+		if err := runOne(x, f, shard, stdout, stderr); err != nil {
 			return err
 		}
 	}
@@ -80,26 +83,31 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// supported rejects what this build cannot run yet, with the file and line.
-func supported(x *experiment.Experiment) error {
-	if x.Sweep != nil {
-		return fmt.Errorf("%s:%d: [sweep] is not supported yet (capacity-planning sweeps are planned); remove it", x.File, x.Sweep.Axes[0].Line)
-	}
-	if x.SLO != nil {
-		return fmt.Errorf("%s: [slo] is not supported yet (SLO verdicts are planned); remove it", x.File)
-	}
-	return nil
-}
-
-func runOne(x *experiment.Experiment, f runFlags, stdout, stderr io.Writer) error {
+func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, stderr io.Writer) error {
 	w, err := report.NewWriter(f.out, x, !f.noCharts)
 	if err != nil {
 		return fmt.Errorf("cannot write results under %s: %v", f.out, err)
 	}
 	timeline, heat := w.ModelOptions()
-	bar := startProgress(stderr, x.Name, len(x.Runs), f.quiet)
-	outs, err := runner.Execute(x, runner.Options{Parallel: f.parallel, Sink: w.Sink, Timeline: timeline, HeatmapColumns: heat,
-		Progress: func(int, int) { bar.runDone() }, SimProgress: bar.simAdvanced})
+	total := len(x.Runs)
+	var indexes []int
+	if shard != nil {
+		var seed *uint64
+		if f.seed >= 0 {
+			v := uint64(f.seed)
+			seed = &v
+		}
+		w.SetShard(*shard, seed)
+		indexes = shard.Indexes(len(x.Runs))
+		total = len(indexes)
+	}
+	bar := startProgress(stderr, x.Name, total, f.quiet)
+	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Timeline: timeline, HeatmapColumns: heat, Indexes: indexes,
+		Progress: func(int, int) { bar.runDone() }, SimProgress: bar.simAdvanced}
+	if x.SLO != nil {
+		ropt.MeasureSLO, ropt.SLOWarmup = true, engine.FromDuration(x.SLO.Warmup)
+	}
+	outs, err := runner.Execute(x, ropt)
 	bar.finish()
 	if err != nil {
 		w.Abort()
@@ -114,28 +122,73 @@ func runOne(x *experiment.Experiment, f runFlags, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot move results into %s: %v", w.Dir(), err)
 	}
 	if !f.quiet {
-		printSummary(stdout, x, outs, w.Dir())
+		printSummary(stdout, x, outs, w.Dir(), w.Verdicts(), w.PlanRows())
 	}
 	return nil
 }
 
-// printSummary prints one screen: a row per run and group.
-func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome, dir string) {
+// maxSummaryRows keeps the summary to one screen; larger experiments
+// (sweeps) point to summary.csv and report.html instead.
+const maxSummaryRows = 40
+
+// printSummary prints one screen: the capacity plan when there is one, then
+// a row per run and group (with the SLO verdict when there is an SLO).
+func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome, dir string, verdicts []*report.RunVerdict, plan [][]string) {
 	fmt.Fprintf(out, "%s: %d run(s) -> %s\n", x.Name, len(outs), dir)
 	if x.Description != "" {
 		for _, l := range strings.Split(strings.TrimSpace(x.Description), "\n") {
 			fmt.Fprintf(out, "  %s\n", l)
 		}
 	}
-	tw := tabwriter.NewWriter(out, 2, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\tgroup\tthroughput/s\tlag max\tlag s max\tidle\tduplicates\trebalances\tpause s (rebal/fail/unass)\tp99 ms\t")
+	if len(plan) > 1 {
+		fmt.Fprintln(out, "capacity plan (smallest value meeting the SLO in every seed):")
+		tw := tabwriter.NewWriter(out, 2, 0, 2, ' ', 0)
+		for _, row := range plan {
+			fmt.Fprintln(tw, "  "+strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
+	rows := 0
 	for _, o := range outs {
+		rows += len(o.Result.Groups)
+	}
+	if rows > maxSummaryRows {
+		passed := 0
+		for _, v := range verdicts {
+			if v != nil && v.Pass {
+				passed++
+			}
+		}
+		fmt.Fprintf(out, "%d rows: see %s and %s", rows, filepath.Join(dir, "summary.csv"), filepath.Join(dir, "report.html"))
+		if x.SLO != nil {
+			fmt.Fprintf(out, " (%d of %d runs meet the SLO)", passed, len(outs))
+		}
+		fmt.Fprintln(out)
+		return
+	}
+	tw := tabwriter.NewWriter(out, 2, 0, 2, ' ', tabwriter.AlignRight)
+	head := "run\tgroup\tthroughput/s\tlag max\tlag s max\tidle\tduplicates\trebalances\tpause s (rebal/fail/unass)\tp99 ms\t"
+	if x.SLO != nil {
+		head += "SLO\t"
+	}
+	fmt.Fprintln(tw, head)
+	for i, o := range outs {
 		for _, g := range o.Result.Groups {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s/%s/%s\t%s\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s/%s/%s\t%s\t",
 				o.Run.ID, g.Group, num(g.ThroughputPerS, 1), g.Lag.Max, num(g.LagTimeS.Max, 1),
 				num(g.IdleMembers.Mean, 1), g.Duplicates, g.Rebalances,
 				num(g.PartitionPauseS.Rebalance, 1), num(g.PartitionPauseS.FailureDetection, 1), num(g.PartitionPauseS.Unassigned, 1),
 				num(g.LatencyMs.P99, 0))
+			if v := verdicts[i]; v != nil {
+				verdict := "pass"
+				for _, c := range v.Checks {
+					if c.Group == g.Group && !c.Pass {
+						verdict = "FAIL"
+					}
+				}
+				fmt.Fprintf(tw, "%s\t", verdict)
+			}
+			fmt.Fprintln(tw)
 		}
 	}
 	tw.Flush()
@@ -155,9 +208,6 @@ func cmdCheck(args []string, stdout io.Writer) error {
 	var bad []string
 	for _, file := range files {
 		x, err := experiment.Load(file)
-		if err == nil {
-			err = supported(x)
-		}
 		if err != nil {
 			bad = append(bad, err.Error())
 			continue
@@ -178,8 +228,26 @@ func cmdVersion(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// cmdMerge joins the results folders that `run --shard` wrote into exactly
+// what an unsharded run writes.
 func cmdMerge(args []string, stdout io.Writer) error {
-	return usagef("merge is not supported yet")
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	out := fs.String("out", "", "the results root to write (required)")
+	dirs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" || len(dirs) == 0 {
+		return usagef("merge needs --out DIR and the shard results folders\n%s", usage)
+	}
+	names, err := report.Merge(*out, dirs)
+	if err != nil {
+		return usageError{err}
+	}
+	for _, n := range names {
+		fmt.Fprintf(stdout, "merged %s -> %s\n", n, filepath.Join(*out, n))
+	}
+	return nil
 }
 
 var _ = os.Stdout

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/runner"
+)
+
+// outcome builds one run of a consumers × partitions sweep whose lag time
+// after warmup is lagTime.
+func outcome(variant string, consumers, partitions int64, seed uint64, lagTime float64) runner.Outcome {
+	return runner.Outcome{
+		Run: &experiment.Run{Variant: variant, Seed: seed, Point: []experiment.SweepValue{
+			{Path: "groups.g.consumers", Value: consumers},
+			{Path: "topics.t.partitions", Value: partitions},
+		}},
+		Result: &models.Result{Groups: []models.GroupResult{{
+			Group:       "g",
+			AfterWarmup: &models.WarmupStats{LagTimeMaxS: lagTime, LagMax: 10},
+		}}},
+	}
+}
+
+func sweepExperiment(variants ...string) *experiment.Experiment {
+	return &experiment.Experiment{
+		Variants: variants,
+		SLO:      &experiment.SLO{MaxLagTime: 30 * time.Second, MaxLag: 100},
+		Sweep: &experiment.Sweep{Axes: []experiment.SweepAxis{
+			// Written out of order: the plan must sort numeric values.
+			{Path: "groups.g.consumers", Values: []any{int64(8), int64(2), int64(4)}},
+			{Path: "topics.t.partitions", Values: []any{int64(4), int64(8)}},
+		}},
+	}
+}
+
+func TestJudgeChecksEveryObjectiveSet(t *testing.T) {
+	slo := &experiment.SLO{MaxLag: 100, MaxLagTime: 30 * time.Second, P99Latency: 250 * time.Millisecond, MaxPause: 5 * time.Second}
+	r := &models.Result{Groups: []models.GroupResult{
+		{Group: "a", AfterWarmup: &models.WarmupStats{LagMax: 100, LagTimeMaxS: 12, LatencyP99Ms: 250, PauseMaxS: 1}},
+		{Group: "b", AfterWarmup: &models.WarmupStats{LagMax: 7, LagTimeMaxS: 31.5, LatencyP99Ms: 10, PauseMaxS: 5.5}},
+	}}
+	v := judgeRun(slo, r)
+	if v.Pass {
+		t.Fatalf("group b exceeds two objectives, verdict passes: %+v", v)
+	}
+	if len(v.Checks) != 8 {
+		t.Fatalf("%d checks, want 4 objectives × 2 groups", len(v.Checks))
+	}
+	var failed []string
+	for _, c := range v.Checks {
+		if !c.Pass {
+			failed = append(failed, c.String())
+		}
+	}
+	want := []string{"max_lag_time_s 31.5 > 30 (group b)", "max_pause_s 5.5 > 5 (group b)"}
+	if strings.Join(failed, "; ") != strings.Join(want, "; ") {
+		t.Errorf("failed checks %q, want %q (a limit reached exactly passes)", failed, want)
+	}
+	// Objectives left unset are not judged.
+	v = judgeRun(&experiment.SLO{MaxLag: 5}, r)
+	if len(v.Checks) != 2 || v.Pass {
+		t.Errorf("only max_lag set: %+v", v)
+	}
+}
+
+func TestPlanFindsSmallestPassingValueAndWhyTheNextFails(t *testing.T) {
+	x := sweepExperiment("a", "b")
+	var outs []runner.Outcome
+	for _, v := range []string{"a", "b"} {
+		for _, c := range []int64{8, 2, 4} {
+			for _, p := range []int64{4, 8} {
+				for seed := uint64(1); seed <= 2; seed++ {
+					lag := 10.0
+					switch {
+					case v == "a" && c == 2:
+						lag = 90 // never enough
+					case v == "a" && c == 4 && p == 4 && seed == 2:
+						lag = 45 // one seed fails: the configuration fails
+					case v == "b":
+						lag = 60 // variant b never meets the SLO
+					}
+					outs = append(outs, outcome(v, c, p, seed, lag))
+				}
+			}
+		}
+	}
+	p := plan(x, outs, judge(x, outs))
+	if len(p) != 4 {
+		t.Fatalf("%d plan entries, want 2 variants × 2 axes", len(p))
+	}
+	a := p[0]
+	if a.Variant != "a" || a.Path != "groups.g.consumers" || a.Meets != int64(4) || a.Below != int64(2) {
+		t.Fatalf("variant a consumers: %+v", a)
+	}
+	// 4 consumers pass only with 8 partitions (4 partitions failed in seed 2).
+	if a.With["topics.t.partitions"] != int64(8) {
+		t.Errorf("4 consumers meet the SLO with %v partitions, want 8", a.With)
+	}
+	if a.Why != "max_lag_time_s 90 > 30 (group g) in seed 1" {
+		t.Errorf("why 2 consumers fail: %q", a.Why)
+	}
+	ap := p[1]
+	if ap.Path != "topics.t.partitions" || ap.Meets != int64(4) || ap.Below != nil {
+		t.Errorf("variant a partitions: smallest value passes (with 8 consumers): %+v", ap)
+	}
+	b := p[2]
+	if b.Meets != nil || b.Below != int64(8) || !strings.HasPrefix(b.Why, "max_lag_time_s 60 > 30") {
+		t.Errorf("variant b: nothing meets, the largest value fails with its reason: %+v", b)
+	}
+	rows := planRows(x, outs, judge(x, outs))
+	if len(rows) != 5 || rows[1][2] != "4" || rows[3][2] != "none in the sweep" {
+		t.Errorf("plan rows %q", rows)
+	}
+}
+
+func TestNoPlanWithoutSweepOrSLO(t *testing.T) {
+	x := sweepExperiment()
+	outs := []runner.Outcome{outcome("", 2, 4, 1, 1)}
+	x.SLO = nil
+	if p := plan(x, outs, judge(x, outs)); p != nil {
+		t.Errorf("plan without an SLO: %+v", p)
+	}
+	x = sweepExperiment()
+	x.Sweep = nil
+	if p := plan(x, outs, judge(x, outs)); p != nil {
+		t.Errorf("plan without a sweep: %+v", p)
+	}
+}
