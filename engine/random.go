@@ -52,19 +52,33 @@ func splitmix(x uint64) uint64 {
 // means (one uniform) and Hörmann's PTRS transformed rejection for large
 // ones (about 1.2 pairs of uniforms), both exact.
 func Poisson(r *rand.Rand, mean float64) int64 {
-	return NewPoisson(mean).Rand(r)
+	d := NewPoisson(mean)
+	return d.Rand(r)
 }
 
 // PoissonDist is a Poisson distribution with its constants computed once,
 // for callers that draw many times with one mean.
 type PoissonDist struct {
 	mean, expNeg float64
-	// cdf is the cumulative distribution up to where the tail is below
-	// 1e-15 (mean < 10): a draw is one uniform and a short scan.
-	cdf []float64
+	// cut[k] is the cumulative probability of k or fewer, scaled to the
+	// 53-bit integers a uniform is made of (mean < 10, up to where the tail
+	// is below 1e-15): comparing the integer draw with cut[k] is exactly
+	// comparing rand.Float64 with the cdf, without the conversion.
+	cut []uint64
+	// guide[j] is the first k whose cut reaches the j-th of guideSize equal
+	// slices of the integers (Chen and Asau's guide table): a draw starts
+	// its scan there and is done in one or two comparisons, whatever the
+	// mean.
+	guide []uint8
 	// PTRS constants (mean >= 10)
 	loglam, b, a, invalpha, vr, logInvalpha float64
 }
+
+const (
+	uniformBits = 53 // rand.Float64's resolution
+	guideBits   = 6
+	guideSize   = 1 << guideBits
+)
 
 // NewPoisson prepares a Poisson(mean) distribution.
 func NewPoisson(mean float64) PoissonDist {
@@ -72,11 +86,24 @@ func NewPoisson(mean float64) PoissonDist {
 	if mean > 0 && mean < 10 {
 		p := d.expNeg
 		f := p
-		d.cdf = append(d.cdf, f)
+		const scale = 1 << uniformBits
+		// floor(f * 2^53): x <= f*2^53 holds for an integer x exactly when
+		// x <= floor(f*2^53), and x/2^53 <= f exactly when x <= f*2^53
+		// (scaling by a power of two is exact).
+		d.cut = append(d.cut, uint64(math.Floor(f*scale)))
 		for k := 1; 1-f > 1e-15 && k < 200; k++ {
 			p *= mean / float64(k)
 			f += p
-			d.cdf = append(d.cdf, f)
+			d.cut = append(d.cut, uint64(math.Floor(math.Min(f, 1)*scale)))
+		}
+		d.guide = make([]uint8, guideSize)
+		k := 0
+		for j := range d.guide {
+			lo := uint64(j) << (uniformBits - guideBits)
+			for k < len(d.cut) && d.cut[k] < lo {
+				k++
+			}
+			d.guide[j] = uint8(k)
 		}
 	}
 	if mean >= 10 {
@@ -92,25 +119,26 @@ func NewPoisson(mean float64) PoissonDist {
 }
 
 // Mean is the distribution's mean.
-func (d PoissonDist) Mean() float64 { return d.mean }
+func (d *PoissonDist) Mean() float64 { return d.mean }
 
 // Rand draws one count.
-func (d PoissonDist) Rand(r *rand.Rand) int64 {
+func (d *PoissonDist) Rand(r *rand.Rand) int64 {
 	mean := d.mean
 	switch {
 	case mean <= 0:
 		return 0
 	case mean < 10:
-		// Inversion: walk the CDF from 0 until it passes one uniform.
-		u := r.Float64()
-		if d.cdf != nil {
-			for k, f := range d.cdf {
-				if u <= f {
-					return int64(k)
-				}
+		// Inversion: the smallest k whose cdf reaches one uniform (the
+		// same uniform rand.Float64 would give, as an integer).
+		x := r.Uint64() << 11 >> 11
+		if d.cut != nil {
+			k := int(d.guide[x>>(uniformBits-guideBits)])
+			for k < len(d.cut) && x > d.cut[k] {
+				k++
 			}
-			return int64(len(d.cdf))
+			return int64(k)
 		}
+		u := float64(x) / (1 << uniformBits)
 		p := d.expNeg
 		f := p
 		var k int64

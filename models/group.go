@@ -54,13 +54,16 @@ type gpart struct {
 // group is one consumer group: its config, partitions, members, coordinator
 // and metric accumulators.
 type group struct {
-	s     *Sim
-	idx   int
-	name  string
-	cfg   *experiment.Group
-	topic []*topic // subscribed topics, sorted by name
-	parts []*gpart // partitions of subscribed topics, topic by topic
-	base  []int    // parts index of each topic's partition 0
+	s    *Sim
+	idx  int
+	name string
+	cfg  *experiment.Group
+	// procSec is cfg.ProcessingTime in seconds, converted once: every
+	// batch needs it.
+	procSec float64
+	topic   []*topic // subscribed topics, sorted by name
+	parts   []*gpart // partitions of subscribed topics, topic by topic
+	base    []int    // parts index of each topic's partition 0
 
 	members []*member // slots in join order (index = slot)
 	coord   *coordinator
@@ -76,7 +79,8 @@ type group struct {
 }
 
 func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
-	g := &group{s: s, idx: idx, name: cfg.Name, cfg: cfg, strategy: cfg.AssignmentStrategy}
+	g := &group{s: s, idx: idx, name: cfg.Name, cfg: cfg, strategy: cfg.AssignmentStrategy,
+		procSec: cfg.ProcessingTime.Seconds()}
 	for _, tn := range cfg.Topics {
 		t := s.topicBy[tn]
 		if t == nil {

@@ -605,10 +605,8 @@ func (m *member) horizon() engine.Time {
 		return 0
 	}
 	h := s.until
-	if si := engine.FromDuration(s.sc.SampleInterval); si > 0 {
-		if next := (s.now()/si + 1) * si; next < h {
-			h = next
-		}
+	if next := s.nextSampleAfter(s.now()); next < h {
+		h = next
 	}
 	if m.hbTimer.Armed() && m.hbTimer.When() < h {
 		h = m.hbTimer.When()
@@ -627,7 +625,7 @@ func (m *member) horizon() engine.Time {
 // one lognormal of equal mean and variance).
 func (m *member) serviceTime(n int64) engine.Time {
 	cfg := m.cfg()
-	mean := cfg.ProcessingTime.Seconds() * m.slowness()
+	mean := m.g.procSec * m.slowness()
 	if mean <= 0 {
 		return 0
 	}

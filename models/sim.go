@@ -97,7 +97,10 @@ type Sim struct {
 	// polls, metadata refreshes, coordinator returns): members may not
 	// fast-forward past them.
 	until engine.Time
-	ctl   *engine.Queue
+	// sampleNext caches the next sample time after sampleFrom (members ask
+	// for it on every poll; the division is measurable).
+	sampleFrom, sampleNext engine.Time
+	ctl                    *engine.Queue
 	// frontier is the furthest time a member has fast-forwarded to: the
 	// invariant checks read the logs there (no other observer can look
 	// before a member's horizon).
@@ -364,4 +367,18 @@ func joinTPs(tps []tpRef) string {
 		fmt.Fprintf(&b, "%s-%d", tp.t.name, tp.p)
 	}
 	return b.String()
+}
+
+// nextSampleAfter is the first sample time strictly after now (Never when
+// the scenario takes no samples).
+func (s *Sim) nextSampleAfter(now engine.Time) engine.Time {
+	if now >= s.sampleFrom && now < s.sampleNext {
+		return s.sampleNext
+	}
+	si := engine.FromDuration(s.sc.SampleInterval)
+	if si <= 0 {
+		return engine.Never
+	}
+	s.sampleFrom, s.sampleNext = now/si*si, (now/si+1)*si
+	return s.sampleNext
 }
