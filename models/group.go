@@ -36,9 +36,13 @@ type gpart struct {
 	// fetched is the highest offset any member has fetched (poll() returned).
 	fetched int64
 
-	owner        *member // member slot whose current assignment holds it
-	ownerInc     int64   // the owning process incarnation of that slot
-	ready        bool    // owner has fetched its position
+	owner    *member // member slot whose current assignment holds it
+	ownerInc int64   // the owning process incarnation of that slot
+	ready    bool    // owner has fetched its position
+	// revoking: a KIP-848 owner is giving it up (its reconciliation has
+	// started) and no longer fetches it, as Kafka's
+	// markPendingRevocationToPauseFetching (KAFKA_MODEL §3).
+	revoking     bool
 	everAssigned bool
 	// lastOwner is the identity (instance id or member id) of the last member
 	// that held it, for partitions_moved.
@@ -47,8 +51,11 @@ type gpart struct {
 	cause      pauseCause
 	since      engine.Time // when cause was last set
 	pauseStart engine.Time // start of the current continuous pause
-	skipped    int64       // records jumped over by auto.offset.reset = latest
-	sampledLEO int64       // log end at the previous sample
+	skipped    int64       // records below hw nobody processed (auto.offset.reset = latest, gaps)
+	// gaps are ranges below hw that a batch started past while another
+	// member still held them in a batch of its own (see processed).
+	gaps       []offRange
+	sampledLEO int64 // log end at the previous sample
 }
 
 // group is one consumer group: its config, partitions, members, coordinator
@@ -166,7 +173,7 @@ func (g *group) classify(gp *gpart) pauseCause {
 		// process) or is stalled: nobody fetches it until the coordinator
 		// notices.
 		return pauseFailure
-	case !gp.ready:
+	case !gp.ready || gp.revoking:
 		return pauseRebalance
 	}
 	return pauseNone
@@ -209,7 +216,7 @@ func (g *group) setOwner(gp *gpart, m *member) {
 	if m != nil {
 		gp.ownerInc = m.inc
 	}
-	gp.ready = false
+	gp.ready, gp.revoking = false, false
 	if m != nil {
 		gp.everAssigned = true
 	}

@@ -121,6 +121,16 @@ func (m *member) kReconcile(target []tpRef) {
 	}
 	m.kRevoked = revoked
 	m.tracef("reconciling to epoch %d: revoke [%s], target [%s]", m.kEpoch, joinTPs(revoked), joinTPs(target))
+	// The partitions stop being fetched before the commit goes out
+	// (markPendingRevocationToPauseFetching): what the commit covers is all
+	// this member will ever process of them, so the next owner processes
+	// nothing twice.
+	for _, tp := range revoked {
+		if gp := m.g.part(tp.t, tp.p); gp.heldBy(m) {
+			gp.revoking = true
+			m.g.refresh(gp)
+		}
+	}
 	if len(revoked) > 0 && m.autoCommit() {
 		// autoCommitSyncBeforeRevocation: commit what was consumed, from
 		// the background thread, before giving the partitions up.

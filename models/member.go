@@ -523,7 +523,7 @@ func (m *member) fetch() bool {
 	for i := 0; i < n && b.n < limit; i++ {
 		j := (start + i) % n
 		op := m.owned[j]
-		if !op.gp.heldBy(m) || !op.gp.ready {
+		if !op.gp.heldBy(m) || !op.gp.ready || op.gp.revoking {
 			continue
 		}
 		leo := op.gp.log.leo(now, s.dt)
@@ -675,7 +675,7 @@ func (m *member) fetchWake(from engine.Time) (engine.Time, bool) {
 	s := m.s
 	ready := false
 	for _, op := range m.owned {
-		if op.gp.heldBy(m) && op.gp.ready {
+		if op.gp.heldBy(m) && op.gp.ready && !op.gp.revoking {
 			ready = true
 			break
 		}
@@ -688,7 +688,7 @@ func (m *member) fetchWake(from engine.Time) (engine.Time, bool) {
 	wake := arrive + maxWait
 	horizon := int64(maxWait/s.dt) + 2
 	for _, op := range m.owned {
-		if !op.gp.heldBy(m) || !op.gp.ready {
+		if !op.gp.heldBy(m) || !op.gp.ready || op.gp.revoking {
 			continue
 		}
 		if op.pos < op.gp.log.leo(arrive, s.dt) {

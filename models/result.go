@@ -242,8 +242,14 @@ func (s *Sim) trimIndexes() {
 			for _, g := range s.groups {
 				for i, gt := range g.topic {
 					if gt == t {
-						if hw := g.parts[g.base[i]+int(l.id)].hw; hw < min {
-							min = hw
+						gp := g.parts[g.base[i]+int(l.id)]
+						if gp.hw < min {
+							min = gp.hw
+						}
+						// Records in a gap still need their produce
+						// times: their first processing is to come.
+						if len(gp.gaps) > 0 && gp.gaps[0].from < min {
+							min = gp.gaps[0].from
 						}
 					}
 				}
