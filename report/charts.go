@@ -115,7 +115,7 @@ func (w *Writer) chartExperiment(outs []runner.Outcome, verdicts []*RunVerdict) 
 	}
 	cx.SLO = sloLines(x.SLO)
 	cx.Plan = planRows(x, outs, verdicts)
-	drawn := chartRuns(x, outs)
+	drawn := w.drawn
 	for i, o := range outs {
 		cr := charts.Run{ID: o.Run.ID, Variant: o.Run.Variant, Seed: o.Run.Seed}
 		for _, p := range o.Run.Point {

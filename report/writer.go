@@ -32,6 +32,7 @@ type Writer struct {
 	mu       sync.Mutex
 	series   map[int]*seriesFile // NB: lookup only; files are joined in run order
 	samplers map[int]*sampler    // NB: lookup only
+	drawn    map[int]bool        // runs whose own charts are drawn; NB: lookup only
 	err      error
 
 	verdicts []*RunVerdict
@@ -68,8 +69,18 @@ func NewWriter(root string, x *experiment.Experiment, withCharts bool) (*Writer,
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	return &Writer{x: x, final: filepath.Join(root, x.Name), tmp: tmp, charts: withCharts,
-		series: map[int]*seriesFile{}, samplers: map[int]*sampler{}}, nil
+	w := &Writer{x: x, final: filepath.Join(root, x.Name), tmp: tmp, charts: withCharts,
+		series: map[int]*seriesFile{}, samplers: map[int]*sampler{}, drawn: map[int]bool{}}
+	if withCharts {
+		// Which runs get charts depends on the experiment alone, so it is
+		// known before anything runs (and is the same in every shard).
+		skeleton := make([]runner.Outcome, len(x.Runs))
+		for i := range x.Runs {
+			skeleton[i] = runner.Outcome{Index: i, Run: &x.Runs[i]}
+		}
+		w.drawn = chartRuns(x, skeleton)
+	}
+	return w, nil
 }
 
 // Dir is the folder the results end up in.
@@ -89,7 +100,7 @@ func (w *Writer) Sink(i int) func(models.SeriesRow) {
 	}
 	w.series[i] = sf
 	var sp *sampler
-	if w.charts {
+	if w.drawn[i] {
 		sp = newSampler(&w.x.Runs[i])
 		w.samplers[i] = sp
 	}
@@ -139,9 +150,11 @@ func (w *Writer) Write(outs []runner.Outcome) error {
 	return nil
 }
 
-// ModelOptions are the measurements this writer needs from each run.
-func (w *Writer) ModelOptions() (timeline bool, heatmapColumns int) {
-	if w.charts {
+// RunDetail says what run i must record for its own charts: member
+// timelines and a lag heat map, only for the runs whose charts are drawn
+// (the others would spend time and memory on pictures nobody draws).
+func (w *Writer) RunDetail(i int) (timeline bool, heatmapColumns int) {
+	if w.drawn[i] {
 		return true, HeatmapColumns
 	}
 	return false, 0

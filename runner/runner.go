@@ -17,10 +17,9 @@ type Options struct {
 	// Sink, when set, is asked for one timeseries consumer per run index;
 	// each run streams its samples to it instead of keeping them.
 	Sink func(run int) func(models.SeriesRow)
-	// Timeline and HeatmapColumns ask each run for member timelines and a
-	// per-partition lag heat map (charts).
-	Timeline       bool
-	HeatmapColumns int
+	// Detail says which runs record member timelines and a per-partition
+	// lag heat map (for their charts), and with how many columns; nil: none.
+	Detail func(run int) (timeline bool, heatmapColumns int)
 	// Progress is called after each run finishes, from one goroutine at a
 	// time, with the number of runs done.
 	Progress func(done, total int)
@@ -74,8 +73,10 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 			for j := range jobs {
 				i := idx[j]
 				run := &x.Runs[i]
-				mopt := models.Options{Timeline: opt.Timeline, HeatmapColumns: opt.HeatmapColumns,
-					MeasureSLO: opt.MeasureSLO, SLOWarmup: opt.SLOWarmup}
+				mopt := models.Options{MeasureSLO: opt.MeasureSLO, SLOWarmup: opt.SLOWarmup}
+				if opt.Detail != nil {
+					mopt.Timeline, mopt.HeatmapColumns = opt.Detail(i)
+				}
 				if opt.SimProgress != nil {
 					var last engine.Time
 					mopt.Progress = func(now engine.Time) {

@@ -88,7 +88,6 @@ func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, s
 	if err != nil {
 		return fmt.Errorf("cannot write results under %s: %v", f.out, err)
 	}
-	timeline, heat := w.ModelOptions()
 	total := len(x.Runs)
 	var indexes []int
 	if shard != nil {
@@ -102,7 +101,7 @@ func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, s
 		total = len(indexes)
 	}
 	bar := startProgress(stderr, x.Name, total, f.quiet)
-	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Timeline: timeline, HeatmapColumns: heat, Indexes: indexes,
+	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Detail: w.RunDetail, Indexes: indexes,
 		Progress: func(int, int) { bar.runDone() }, SimProgress: bar.simAdvanced}
 	if x.SLO != nil {
 		ropt.MeasureSLO, ropt.SLOWarmup = true, engine.FromDuration(x.SLO.Warmup)
