@@ -4,8 +4,13 @@
 // folder and renames it into place only when everything is written, so a
 // failure never leaves a half-written results folder.
 //
+// It also judges runs against the experiment's [slo], answers the capacity
+// plan (the smallest value of each swept parameter that meets it), and
+// writes and merges shards (`run --shard i/n`, `merge`) so that merged
+// shards are byte for byte the unsharded results.
+//
 // Every number it writes comes from models; it computes none of its own
-// beyond formatting and SLO verdicts. Output bytes depend only on the
+// beyond formatting, SLO verdicts and the plan. Output bytes depend only on the
 // experiment, the seeds and the version: floats are formatted in their
 // shortest exact form and nothing iterates a map into a file.
 package report
