@@ -136,3 +136,27 @@ func TestDistributionMeans(t *testing.T) {
 		t.Error("degenerate parameters must give 0")
 	}
 }
+
+// The integer cut-offs and guide table give exactly the draws of plain
+// inversion on rand.Float64 (walk the cdf until it passes the uniform).
+func TestPoissonInversionMatchesFloatCDF(t *testing.T) {
+	for _, mean := range []float64{0.01, 0.3, 1, 2.5, 6, 9.99} {
+		d := NewPoisson(mean)
+		a, b := Stream(7, "p", "poisson"), Stream(7, "p", "poisson")
+		for i := 0; i < 200000; i++ {
+			got := d.Rand(a)
+			u := b.Float64()
+			p := math.Exp(-mean)
+			f := p
+			var want int64
+			for u > f && want < 200 {
+				want++
+				p *= mean / float64(want)
+				f += p
+			}
+			if got != want {
+				t.Fatalf("mean %v draw %d: %d, float inversion gives %d (u = %v)", mean, i, got, want, u)
+			}
+		}
+	}
+}

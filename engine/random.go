@@ -59,7 +59,7 @@ func Poisson(r *rand.Rand, mean float64) int64 {
 // PoissonDist is a Poisson distribution with its constants computed once,
 // for callers that draw many times with one mean.
 type PoissonDist struct {
-	mean, expNeg float64
+	mean float64
 	// cut[k] is the cumulative probability of k or fewer, scaled to the
 	// 53-bit integers a uniform is made of (mean < 10, up to where the tail
 	// is below 1e-15): comparing the integer draw with cut[k] is exactly
@@ -82,9 +82,9 @@ const (
 
 // NewPoisson prepares a Poisson(mean) distribution.
 func NewPoisson(mean float64) PoissonDist {
-	d := PoissonDist{mean: mean, expNeg: math.Exp(-mean)}
+	d := PoissonDist{mean: mean}
 	if mean > 0 && mean < 10 {
-		p := d.expNeg
+		p := math.Exp(-mean)
 		f := p
 		const scale = 1 << uniformBits
 		// floor(f * 2^53): x <= f*2^53 holds for an integer x exactly when
@@ -131,23 +131,11 @@ func (d *PoissonDist) Rand(r *rand.Rand) int64 {
 		// Inversion: the smallest k whose cdf reaches one uniform (the
 		// same uniform rand.Float64 would give, as an integer).
 		x := r.Uint64() << 11 >> 11
-		if d.cut != nil {
-			k := int(d.guide[x>>(uniformBits-guideBits)])
-			for k < len(d.cut) && x > d.cut[k] {
-				k++
-			}
-			return int64(k)
-		}
-		u := float64(x) / (1 << uniformBits)
-		p := d.expNeg
-		f := p
-		var k int64
-		for u > f && p > 0 {
+		k := int(d.guide[x>>(uniformBits-guideBits)])
+		for k < len(d.cut) && x > d.cut[k] {
 			k++
-			p *= mean / float64(k)
-			f += p
 		}
-		return k
+		return int64(k)
 	}
 	// PTRS (W. Hörmann, "The transformed rejection method for generating
 	// Poisson random variables", 1993).

@@ -42,30 +42,29 @@ func (p keyPath) keys(ks ...string) keyPath {
 // TOML keys are quoted, so a key containing dots or brackets can never be
 // mistaken for several segments or an index.
 func (p keyPath) canon() string {
-	var b strings.Builder
-	for i, s := range p {
-		if s.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(s.index))
-			b.WriteByte(']')
-			continue
+	return p.join(func(k string) string {
+		if isBareKey(k) {
+			return k
 		}
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		if isBareKey(s.key) {
-			b.WriteString(s.key)
-		} else {
-			b.WriteString(strconv.Quote(s.key))
-		}
-	}
-	return b.String()
+		return strconv.Quote(k)
+	})
 }
 
 // String is the form users read in messages: keys joined by dots, unquoted,
 // so a Kafka key reads as the parameter path users write in variants
 // (groups.processors.session.timeout.ms).
 func (p keyPath) String() string {
+	return p.join(func(k string) string {
+		if k == "" {
+			return `""` // an empty key must still show
+		}
+		return k
+	})
+}
+
+// join writes the path with key segments formatted by key, separated by
+// dots, and index segments as [i].
+func (p keyPath) join(key func(string) string) string {
 	var b strings.Builder
 	for i, s := range p {
 		if s.index >= 0 {
@@ -77,10 +76,7 @@ func (p keyPath) String() string {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		if s.key == "" {
-			b.WriteString(`""`) // an empty key must still show
-		}
-		b.WriteString(s.key)
+		b.WriteString(key(s.key))
 	}
 	return b.String()
 }

@@ -304,21 +304,10 @@ func (c *coordinator) addMember(memberID string, id int64, msg *message) {
 // its old identity; while Stable, with an unchanged protocol, it gets its old
 // assignment back without a rebalance.
 func (c *coordinator) replaceStatic(old *cmember, newID string, id int64, msg *message) {
-	s := c.s()
 	oldProcess := old.m
-	if old.awaitingJoin != nil {
-		// The old instance's pending join is answered with FENCED_INSTANCE_ID.
-		oid := *old.awaitingJoin
-		s.msgs.slots[oid].err = errFencedInstanceID
-		s.toClient(oid)
-		old.awaitingJoin = nil
-	}
-	if old.awaitingSync != nil {
-		oid := *old.awaitingSync
-		s.msgs.slots[oid].err = errFencedInstanceID
-		s.toClient(oid)
-		old.awaitingSync = nil
-	}
+	// The old instance's pending requests are answered with FENCED_INSTANCE_ID.
+	c.fail(&old.awaitingJoin, errFencedInstanceID)
+	c.fail(&old.awaitingSync, errFencedInstanceID)
 	wasLeader := c.leader == old
 	// The old member id is removed and the new one inserted.
 	for i, cm := range c.members {
@@ -399,12 +388,7 @@ func (c *coordinator) prepareRebalance(reason string) {
 	if c.state == stCompletingRebalance {
 		// Members waiting for their SyncGroup answer learn of the new round.
 		for _, cm := range c.members {
-			if cm.awaitingSync != nil {
-				id := *cm.awaitingSync
-				cm.awaitingSync = nil
-				s.msgs.slots[id].err = errRebalanceInProgress
-				s.toClient(id)
-			}
+			c.fail(&cm.awaitingSync, errRebalanceInProgress)
 		}
 		c.pendingSync = map[*cmember]bool{}
 		c.syncTimer.Cancel()
@@ -652,8 +636,19 @@ func (c *coordinator) onLeaveGroup(id int64, msg *message) {
 // removeMember is removeMemberAndUpdateClassicGroup (leave, session expiry,
 // sync expiry). With rebalance set, a Stable or CompletingRebalance group
 // starts a new round.
-func (c *coordinator) removeMember(cm *cmember, rebalance bool, why string) {
+// fail answers a pending JoinGroup or SyncGroup (if there is one) with err.
+func (c *coordinator) fail(pending **int64, err kerr) {
+	if *pending == nil {
+		return
+	}
+	id := **pending
+	*pending = nil
 	s := c.s()
+	s.msgs.slots[id].err = err
+	s.toClient(id)
+}
+
+func (c *coordinator) removeMember(cm *cmember, rebalance bool, why string) {
 	for i, x := range c.members {
 		if x == cm {
 			c.members = append(c.members[:i], c.members[i+1:]...)
@@ -662,18 +657,8 @@ func (c *coordinator) removeMember(cm *cmember, rebalance bool, why string) {
 	}
 	cm.sessionTimer.Cancel()
 	delete(c.pendingSync, cm)
-	if cm.awaitingJoin != nil {
-		id := *cm.awaitingJoin
-		s.msgs.slots[id].err = errUnknownMemberID
-		s.toClient(id)
-		cm.awaitingJoin = nil
-	}
-	if cm.awaitingSync != nil {
-		id := *cm.awaitingSync
-		s.msgs.slots[id].err = errUnknownMemberID
-		s.toClient(id)
-		cm.awaitingSync = nil
-	}
+	c.fail(&cm.awaitingJoin, errUnknownMemberID)
+	c.fail(&cm.awaitingSync, errUnknownMemberID)
 	if cm.m.inc == cm.inc {
 		cm.m.removed = true
 	}
@@ -777,14 +762,8 @@ func (c *coordinator) failover(down engine.Time) {
 	c.unavailableUntil = s.now() + down + engine.FromDuration(s.sc.Broker.GroupLoadTime)
 	c.reloadRebalance = c.state == stPreparingRebalance || c.state == stCompletingRebalance
 	for _, cm := range c.members {
-		for _, pending := range []**int64{&cm.awaitingJoin, &cm.awaitingSync} {
-			if *pending != nil {
-				id := **pending
-				*pending = nil
-				s.msgs.slots[id].err = errCoordinatorNotAvailable
-				s.toClient(id)
-			}
-		}
+		c.fail(&cm.awaitingJoin, errCoordinatorNotAvailable)
+		c.fail(&cm.awaitingSync, errCoordinatorNotAvailable)
 	}
 	c.pendingSync = map[*cmember]bool{}
 	c.joinTimer.Cancel()

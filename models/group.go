@@ -240,6 +240,10 @@ func (g *group) disown(m *member, inc int64) {
 // heldBy reports whether the running process of m holds gp.
 func (gp *gpart) heldBy(m *member) bool { return gp.owner == m && gp.ownerInc == m.inc }
 
+// fetchableBy reports whether m may fetch gp: it holds it, knows its
+// position and is not giving it up.
+func (gp *gpart) fetchableBy(m *member) bool { return gp.heldBy(m) && gp.ready && !gp.revoking }
+
 // memberCount is the coordinator's member count (what kafka-consumer-groups
 // shows as #MEMBERS).
 func (g *group) memberCount() int {

@@ -109,16 +109,7 @@ func (m *member) kReconcile(target []tpRef) {
 	m.kSeq++
 	m.kReconciling = true
 	m.kTarget = target
-	want := map[tpRef]bool{}
-	for _, tp := range target {
-		want[tp] = true
-	}
-	var revoked []tpRef
-	for _, op := range m.owned {
-		if !want[op.gp.tp] {
-			revoked = append(revoked, op.gp.tp)
-		}
-	}
+	revoked := m.notIn(target)
 	m.kRevoked = revoked
 	m.tracef("reconciling to epoch %d: revoke [%s], target [%s]", m.kEpoch, joinTPs(revoked), joinTPs(target))
 	// The partitions stop being fetched before the commit goes out

@@ -523,7 +523,7 @@ func (m *member) fetch() bool {
 	for i := 0; i < n && b.n < limit; i++ {
 		j := (start + i) % n
 		op := m.owned[j]
-		if !op.gp.heldBy(m) || !op.gp.ready || op.gp.revoking {
+		if !op.gp.fetchableBy(m) {
 			continue
 		}
 		leo := op.gp.log.leo(now, s.dt)
@@ -675,7 +675,7 @@ func (m *member) fetchWake(from engine.Time) (engine.Time, bool) {
 	s := m.s
 	ready := false
 	for _, op := range m.owned {
-		if op.gp.heldBy(m) && op.gp.ready && !op.gp.revoking {
+		if op.gp.fetchableBy(m) {
 			ready = true
 			break
 		}
@@ -688,7 +688,7 @@ func (m *member) fetchWake(from engine.Time) (engine.Time, bool) {
 	wake := arrive + maxWait
 	horizon := int64(maxWait/s.dt) + 2
 	for _, op := range m.owned {
-		if !op.gp.heldBy(m) || !op.gp.ready || op.gp.revoking {
+		if !op.gp.fetchableBy(m) {
 			continue
 		}
 		if op.pos < op.gp.log.leo(arrive, s.dt) {
@@ -929,6 +929,22 @@ func (m *member) onRevokeDone() {
 	}
 }
 
+// notIn lists the owned partitions that assignment does not keep, in the
+// order they are owned.
+func (m *member) notIn(assignment []tpRef) []tpRef {
+	want := map[tpRef]bool{} // NB: lookup only
+	for _, tp := range assignment {
+		want[tp] = true
+	}
+	var out []tpRef
+	for _, op := range m.owned {
+		if !want[op.gp.tp] {
+			out = append(out, op.gp.tp)
+		}
+	}
+	return out
+}
+
 func (m *member) ownedRefs() []tpRef {
 	out := make([]tpRef, 0, len(m.owned))
 	for _, op := range m.owned {
@@ -1117,16 +1133,7 @@ func (m *member) onJoinComplete() {
 	for _, op := range m.owned {
 		have[op.gp.tp] = true
 	}
-	want := map[tpRef]bool{}
-	for _, tp := range assignment {
-		want[tp] = true
-	}
-	var revoked []tpRef
-	for _, op := range m.owned {
-		if !want[op.gp.tp] {
-			revoked = append(revoked, op.gp.tp)
-		}
-	}
+	revoked := m.notIn(assignment)
 	busy := m.revokeThen(revoked, thenPoll)
 	var added []*gpart
 	for _, tp := range assignment {

@@ -50,7 +50,7 @@ func (m *member) state() MemberState {
 		return StateRebalancing
 	}
 	for _, op := range m.owned {
-		if op.gp.heldBy(m) && op.gp.ready && !op.gp.revoking {
+		if op.gp.fetchableBy(m) {
 			return StateProcessing
 		}
 	}
