@@ -10,14 +10,13 @@ import (
 	"testing"
 )
 
-// Kafka's general sticky builder can loop forever (KAFKA_MODEL §6.4): the
-// three inputs in shared/testdata/sticky-livelock never return from Kafka's
-// own StickyAssignor / CooperativeStickyAssignor. Ours bounds the loop and
+// Kafka's general sticky builder can loop forever (docs/model.md, "Sticky"):
+// the three inputs in testdata/sticky-livelock never return from Kafka's own
+// StickyAssignor / CooperativeStickyAssignor (seen running Kafka's classes). Ours bounds the loop and
 // must return a valid plan that Kafka's isBalanced accepts.
 
-// stickyLivelockDir is where the shared test inputs live, relative to this
-// package (the checkout is /work/main, the inputs /work/shared).
-const stickyLivelockDir = "../../shared/testdata/sticky-livelock"
+// stickyLivelockDir holds the inputs, in `simulate assign`'s JSON.
+const stickyLivelockDir = "testdata/sticky-livelock"
 
 // stickyAssignFile is the JSON of `simulate assign`:
 // {"assignor", "topics": {name: count}, "members": [{"id", "topics",

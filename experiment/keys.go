@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // kind is how a key's TOML value is read and checked.
@@ -215,7 +217,7 @@ var eventSection = (&section{
 	what: "event", pattern: "events[].",
 	defs: []keyDef{
 		required(dur("at", "", false, "when the event happens (before duration)")),
-		required(keyDef{name: "action", kind: kEnum, enum: actionNames[:], doc: "what happens: " + strings.Join(actionNames[:], ", ")}),
+		required(keyDef{name: "action", kind: kEnum, enum: scenario.ActionNames(), doc: "what happens: " + strings.Join(scenario.ActionNames(), ", ")}),
 		{name: "group", kind: kName, doc: "the group acted on (every action but producer_rate and add_partitions)"},
 		integer("count", nil, 1, maxPartition, "members acted on (newest first); add_partitions: partitions added"),
 		integer("member", nil, 0, maxMembers-1, "one member, by 0-based join order (instead of count)"),
@@ -234,17 +236,17 @@ var eventSection = (&section{
 // actionFields lists, per action, the fields it takes besides at and action.
 // "count|member" means exactly one of the two.
 var actionFields = [...][]string{
-	ActJoin:                {"group", "count"},
-	ActLeave:               {"group", "count|member"},
-	ActCrash:               {"group", "count|member"},
-	ActRestart:             {"group", "count|member", "downtime", "clean?"},
-	ActRollingRestart:      {"group", "interval", "downtime"},
-	ActPause:               {"group", "count|member", "duration"},
-	ActSlow:                {"group", "count|member", "factor", "duration"},
-	ActScale:               {"group", "to"},
-	ActAddPartitions:       {"topic", "count"},
-	ActProducerRate:        {"producer", "rate"},
-	ActCoordinatorFailover: {"group", "downtime"},
+	scenario.ActJoin:                {"group", "count"},
+	scenario.ActLeave:               {"group", "count|member"},
+	scenario.ActCrash:               {"group", "count|member"},
+	scenario.ActRestart:             {"group", "count|member", "downtime", "clean?"},
+	scenario.ActRollingRestart:      {"group", "interval", "downtime"},
+	scenario.ActPause:               {"group", "count|member", "duration"},
+	scenario.ActSlow:                {"group", "count|member", "factor", "duration"},
+	scenario.ActScale:               {"group", "to"},
+	scenario.ActAddPartitions:       {"topic", "count"},
+	scenario.ActProducerRate:        {"producer", "rate"},
+	scenario.ActCoordinatorFailover: {"group", "downtime"},
 }
 
 var sloSection = (&section{

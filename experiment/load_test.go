@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 func mustLoad(t *testing.T, path string) *Experiment {
@@ -33,40 +35,6 @@ func runIDs(x *Experiment) []string {
 	return ids
 }
 
-// defaultGroup is every group default, as KAFKA_MODEL.md gives them.
-func defaultGroup() Group {
-	return Group{
-		ProcessingDistribution: DistConstant,
-		ProcessingCV:           1,
-		Commit:                 CommitAuto,
-		AssignmentStrategy:     []string{"range", "cooperative-sticky"},
-		Protocol:               ProtocolClassic,
-		RemoteAssignor:         "uniform",
-		SessionTimeout:         45 * time.Second,
-		HeartbeatInterval:      3 * time.Second,
-		MaxPollInterval:        5 * time.Minute,
-		MaxPollRecords:         500,
-		AutoCommitInterval:     5 * time.Second,
-		AutoOffsetReset:        "latest",
-		FetchMaxWait:           500 * time.Millisecond,
-		MetadataMaxAge:         5 * time.Minute,
-		RetryBackoff:           100 * time.Millisecond,
-		RetryBackoffMax:        time.Second,
-		StartupJitter:          time.Second,
-	}
-}
-
-var defaultBroker = Broker{
-	InitialRebalanceDelay:     3 * time.Second,
-	NetworkLatency:            time.Millisecond,
-	MinSessionTimeout:         6 * time.Second,
-	MaxSessionTimeout:         30 * time.Minute,
-	ConsumerHeartbeatInterval: 5 * time.Second,
-	ConsumerSessionTimeout:    45 * time.Second,
-	BrokerSessionTimeout:      9 * time.Second,
-	GroupLoadTime:             time.Second,
-}
-
 func TestMinimalFileGetsEveryDefault(t *testing.T) {
 	x := mustLoad(t, "testdata/minimal.toml")
 	if x.Name != "minimal" || x.File != "testdata/minimal.toml" || x.Description != "" {
@@ -81,17 +49,14 @@ func TestMinimalFileGetsEveryDefault(t *testing.T) {
 	if got := runIDs(x); !reflect.DeepEqual(got, []string{"seed=1"}) {
 		t.Fatalf("runs %v", got)
 	}
-	g := defaultGroup()
-	g.Name, g.Topics, g.Consumers, g.ProcessingTime, g.Line = "processors", []string{"payments"}, 2, 2*time.Millisecond, 6
-	want := &Scenario{
-		Duration:       10 * time.Minute,
-		SampleInterval: time.Second,
-		BatchInterval:  5 * time.Millisecond,
-		Broker:         defaultBroker,
-		Topics:         []Topic{{Name: "payments", Partitions: 4, Line: 3}},
-		Groups:         []Group{g},
-	}
-	if got := x.Runs[0].Scenario; !reflect.DeepEqual(got, want) {
+	// The loader's defaults are scenario.Default's: one place for both.
+	g := scenario.DefaultGroup("processors", []string{"payments"}, 2, 2*time.Millisecond)
+	g.Line = 6
+	want := scenario.Default()
+	want.Duration = 10 * time.Minute
+	want.Topics = []scenario.Topic{{Name: "payments", Partitions: 4, Line: 3}}
+	want.Groups = []scenario.Group{g}
+	if got := x.Runs[0].Scenario; !reflect.DeepEqual(got, &want) {
 		t.Errorf("scenario\n got %+v\nwant %+v", got, want)
 	}
 }
@@ -112,11 +77,11 @@ func TestEveryKeyIsRead(t *testing.T) {
 		t.Errorf("runs that differ only in seed should share their scenario")
 	}
 	sc := x.Runs[0].Scenario
-	want := &Scenario{
+	want := &scenario.Scenario{
 		Duration:       90 * time.Minute,
 		SampleInterval: 250 * time.Millisecond,
 		BatchInterval:  5 * time.Millisecond,
-		Broker: Broker{
+		Broker: scenario.Broker{
 			InitialRebalanceDelay:     0,
 			NetworkLatency:            2 * time.Millisecond,
 			MinSessionTimeout:         5 * time.Second,
@@ -126,26 +91,26 @@ func TestEveryKeyIsRead(t *testing.T) {
 			BrokerSessionTimeout:      8 * time.Second,
 			GroupLoadTime:             3 * time.Second,
 		},
-		Topics: []Topic{{Name: "audit", Partitions: 1, Line: 20}, {Name: "orders", Partitions: 12, Line: 18}},
-		Producers: []Producer{{
-			Name: "web", Topic: "orders", Rate: 2500.5, Arrivals: Poisson, Keys: KeysZipf, KeyCount: 100, ZipfS: 0.9,
-			RateChanges: []RateChange{{At: 10 * time.Minute, Rate: 0}, {At: 30 * time.Minute, Rate: 10}},
+		Topics: []scenario.Topic{{Name: "audit", Partitions: 1, Line: 20}, {Name: "orders", Partitions: 12, Line: 18}},
+		Producers: []scenario.Producer{{
+			Name: "web", Topic: "orders", Rate: 2500.5, Arrivals: scenario.Poisson, Keys: scenario.KeysZipf, KeyCount: 100, ZipfS: 0.9,
+			RateChanges: []scenario.RateChange{{At: 10 * time.Minute, Rate: 0}, {At: 30 * time.Minute, Rate: 10}},
 			Line:        23,
 		}},
-		Groups: []Group{{
+		Groups: []scenario.Group{{
 			Name:                   "billing",
 			Topics:                 []string{"audit", "orders"},
 			Consumers:              3,
 			ProcessingTime:         1500 * time.Microsecond,
-			ProcessingDistribution: DistLognormal,
+			ProcessingDistribution: scenario.DistLognormal,
 			ProcessingCV:           2.5,
-			Commit:                 CommitSync,
+			Commit:                 scenario.CommitSync,
 			StaticMembership:       true,
 			RevokeTime:             20 * time.Millisecond,
 			AssignmentTime:         5 * time.Millisecond,
 			StartupJitter:          250 * time.Millisecond,
 			AssignmentStrategy:     []string{"cooperative-sticky", "sticky"},
-			Protocol:               ProtocolConsumer,
+			Protocol:               scenario.ProtocolConsumer,
 			RemoteAssignor:         "range",
 			SessionTimeout:         10 * time.Second,
 			HeartbeatInterval:      time.Second,
@@ -157,25 +122,25 @@ func TestEveryKeyIsRead(t *testing.T) {
 			MetadataMaxAge:         time.Minute,
 			RetryBackoff:           50 * time.Millisecond,
 			RetryBackoffMax:        500 * time.Millisecond,
-			Autoscaler: &Autoscaler{
+			Autoscaler: &scenario.Autoscaler{
 				LagThreshold: 500, ActivationLagThreshold: 10, MinConsumers: 2, MaxConsumers: 12,
 				AllowIdleConsumers: true, LimitToPartitionsWithLag: true,
 				PollingInterval: 15 * time.Second, Cooldown: time.Minute, Line: 62,
 			},
 			Line: 37,
 		}},
-		Events: []Event{
-			{At: time.Minute, Action: ActJoin, Group: "billing", Count: 2, Member: -1, Line: 86},
-			{At: 2 * time.Minute, Action: ActLeave, Group: "billing", Count: 1, Member: -1, Line: 91},
-			{At: 2 * time.Minute, Action: ActCrash, Group: "billing", Member: 4, Line: 96},
-			{At: 3 * time.Minute, Action: ActRestart, Group: "billing", Count: 1, Member: -1, Downtime: 10 * time.Second, Clean: true, Line: 101},
-			{At: 4 * time.Minute, Action: ActRollingRestart, Group: "billing", Member: -1, Interval: 30 * time.Second, Downtime: 5 * time.Second, Line: 108},
-			{At: 5 * time.Minute, Action: ActPause, Group: "billing", Count: 2, Member: -1, Duration: 40 * time.Second, Line: 114},
-			{At: 6 * time.Minute, Action: ActScale, Group: "billing", Member: -1, To: 6, Line: 120},
-			{At: 7 * time.Minute, Action: ActAddPartitions, Topic: "orders", Count: 4, Member: -1, Line: 125},
-			{At: 8 * time.Minute, Action: ActProducerRate, Producer: "web", Rate: 100, Member: -1, Line: 130},
-			{At: 9 * time.Minute, Action: ActCoordinatorFailover, Group: "billing", Member: -1, Line: 135},
-			{At: 20 * time.Minute, Action: ActSlow, Group: "billing", Member: 2, Factor: 3, Duration: time.Minute, Line: 79},
+		Events: []scenario.Event{
+			{At: time.Minute, Action: scenario.ActJoin, Group: "billing", Count: 2, Member: -1, Line: 86},
+			{At: 2 * time.Minute, Action: scenario.ActLeave, Group: "billing", Count: 1, Member: -1, Line: 91},
+			{At: 2 * time.Minute, Action: scenario.ActCrash, Group: "billing", Member: 4, Line: 96},
+			{At: 3 * time.Minute, Action: scenario.ActRestart, Group: "billing", Count: 1, Member: -1, Downtime: 10 * time.Second, Clean: true, Line: 101},
+			{At: 4 * time.Minute, Action: scenario.ActRollingRestart, Group: "billing", Member: -1, Interval: 30 * time.Second, Downtime: 5 * time.Second, Line: 108},
+			{At: 5 * time.Minute, Action: scenario.ActPause, Group: "billing", Count: 2, Member: -1, Duration: 40 * time.Second, Line: 114},
+			{At: 6 * time.Minute, Action: scenario.ActScale, Group: "billing", Member: -1, To: 6, Line: 120},
+			{At: 7 * time.Minute, Action: scenario.ActAddPartitions, Topic: "orders", Count: 4, Member: -1, Line: 125},
+			{At: 8 * time.Minute, Action: scenario.ActProducerRate, Producer: "web", Rate: 100, Member: -1, Line: 130},
+			{At: 9 * time.Minute, Action: scenario.ActCoordinatorFailover, Group: "billing", Member: -1, Line: 135},
+			{At: 20 * time.Minute, Action: scenario.ActSlow, Group: "billing", Member: 2, Factor: 3, Duration: time.Minute, Line: 79},
 		},
 	}
 	if !reflect.DeepEqual(sc.Broker, want.Broker) {
@@ -219,7 +184,7 @@ func TestSpecExample(t *testing.T) {
 		if !reflect.DeepEqual(g.AssignmentStrategy, want) {
 			t.Errorf("%s: strategy %v", r.ID, g.AssignmentStrategy)
 		}
-		if (g.Protocol == ProtocolConsumer) != (r.Variant == "kip848-uniform") {
+		if (g.Protocol == scenario.ProtocolConsumer) != (r.Variant == "kip848-uniform") {
 			t.Errorf("%s: protocol %v", r.ID, g.Protocol)
 		}
 		if int64(g.Consumers) != r.Point[0].Value.(int64) {
@@ -277,7 +242,7 @@ func TestVariantsAndSweepExpansion(t *testing.T) {
 				t.Errorf("%s: %+v", r.ID, g)
 			}
 		case "kip848":
-			if g.Protocol != ProtocolConsumer || sc.Broker.ConsumerHeartbeatInterval != 6*time.Second || sc.Duration != 6*time.Minute {
+			if g.Protocol != scenario.ProtocolConsumer || sc.Broker.ConsumerHeartbeatInterval != 6*time.Second || sc.Duration != 6*time.Minute {
 				t.Errorf("%s: %+v %+v", r.ID, g, sc.Broker)
 			}
 		}
@@ -368,13 +333,13 @@ func TestCommitAndAutoCommitAgree(t *testing.T) {
 	const base = "duration = \"1m\"\n[topics.t]\npartitions = 2\n[groups.g]\ntopics = [\"t\"]\nconsumers = 1\nprocessing_time = \"1ms\"\n"
 	cases := []struct {
 		extra string
-		want  CommitMode
+		want  scenario.CommitMode
 	}{
-		{"", CommitAuto},
-		{"commit = \"sync\"\n", CommitSync},
-		{"\"enable.auto.commit\" = false\n", CommitSync},
-		{"\"enable.auto.commit\" = true\n", CommitAuto},
-		{"commit = \"auto\"\n\"enable.auto.commit\" = true\n", CommitAuto},
+		{"", scenario.CommitAuto},
+		{"commit = \"sync\"\n", scenario.CommitSync},
+		{"\"enable.auto.commit\" = false\n", scenario.CommitSync},
+		{"\"enable.auto.commit\" = true\n", scenario.CommitAuto},
+		{"commit = \"auto\"\n\"enable.auto.commit\" = true\n", scenario.CommitAuto},
 	}
 	for _, c := range cases {
 		x := mustParse(t, base+c.extra)
@@ -470,7 +435,7 @@ func TestVariantCanAddAnAutoscaler(t *testing.T) {
 		t.Errorf("base run has an autoscaler: %+v", a)
 	}
 	a := x.Runs[1].Scenario.Groups[0].Autoscaler
-	want := &Autoscaler{LagThreshold: 1000, MinConsumers: 1, MaxConsumers: 8, PollingInterval: 30 * time.Second, Cooldown: 5 * time.Minute, Line: 4}
+	want := &scenario.Autoscaler{LagThreshold: 1000, MinConsumers: 1, MaxConsumers: 8, PollingInterval: 30 * time.Second, Cooldown: 5 * time.Minute, Line: 4}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("autoscaler %+v, want %+v", a, want)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 var (
@@ -23,22 +25,23 @@ type sloCheck struct {
 // checks that tie tables together.
 type scenarioBuild struct {
 	c        *checker
-	sc       *Scenario
+	sc       *scenario.Scenario
 	duration val
 
 	topicNames    []string // every [topics.NAME], valid or not, sorted
 	producerNames []string
 	groupNames    []string
-	topics        map[string]*Topic // valid ones only
-	groups        map[string]*Group
+	topics        map[string]*scenario. // valid ones only
+			Topic
+	groups map[string]*scenario.Group
 }
 
 // build reads the scenario part of one run's configuration (the base file
 // with a variant's and a sweep point's overrides applied). It returns nil
 // when it found a problem, each reported through c.
-func (c *checker) build(root map[string]any, slo *sloCheck) *Scenario {
+func (c *checker) build(root map[string]any, slo *sloCheck) *scenario.Scenario {
 	c.failed = false
-	b := &scenarioBuild{c: c, sc: &Scenario{}, topics: map[string]*Topic{}, groups: map[string]*Group{}}
+	b := &scenarioBuild{c: c, sc: &scenario.Scenario{}, topics: map[string]*scenario.Topic{}, groups: map[string]*scenario.Group{}}
 	top := tbl{m: root}
 
 	b.duration = c.get(top, topSection, "duration")
@@ -79,7 +82,7 @@ func (b *scenarioBuild) broker(top tbl) {
 	c.unknown(t, brokerSection)
 	get := func(k string) val { return c.get(t, brokerSection, k) }
 	minS, maxS := get("group.min.session.timeout.ms"), get("group.max.session.timeout.ms")
-	b.sc.Broker = Broker{
+	b.sc.Broker = scenario.Broker{
 		InitialRebalanceDelay:     get("group.initial.rebalance.delay.ms").d,
 		NetworkLatency:            get("network_latency").d,
 		MinSessionTimeout:         minS.d,
@@ -123,7 +126,7 @@ func (b *scenarioBuild) readTopics(top tbl) {
 		if !v.ok {
 			continue
 		}
-		b.sc.Topics = append(b.sc.Topics, Topic{Name: name, Partitions: int(v.i), Line: c.lines.line(t.p)})
+		b.sc.Topics = append(b.sc.Topics, scenario.Topic{Name: name, Partitions: int(v.i), Line: c.lines.line(t.p)})
 	}
 	for i := range b.sc.Topics {
 		b.topics[b.sc.Topics[i].Name] = &b.sc.Topics[i]
@@ -164,12 +167,12 @@ func (b *scenarioBuild) readProducers(top tbl) {
 		if keys.ok && zipfS.set && keys.s == "none" {
 			c.fail(t.p.key("zipf_s"), `is only used with keys = "zipf" (keys is "none")`, t.p.key("keys"))
 		}
-		p := Producer{
+		p := scenario.Producer{
 			Name:        name,
 			Topic:       topic.s,
 			Rate:        rate.f,
-			Arrivals:    Arrivals(arrivals.i),
-			Keys:        Keys(keys.i),
+			Arrivals:    scenario.Arrivals(arrivals.i),
+			Keys:        scenario.Keys(keys.i),
 			KeyCount:    int(keyCount.i),
 			ZipfS:       zipfS.f,
 			RateChanges: b.rateChanges(t),
@@ -179,10 +182,11 @@ func (b *scenarioBuild) readProducers(top tbl) {
 	}
 }
 
-func (b *scenarioBuild) rateChanges(t tbl) []RateChange {
+func (b *scenarioBuild) rateChanges(t tbl) []scenario.RateChange {
 	c := b.c
 	type change struct {
-		RateChange
+		scenario.RateChange
+
 		p keyPath
 		s string
 	}
@@ -192,13 +196,13 @@ func (b *scenarioBuild) rateChanges(t tbl) []RateChange {
 		at, rate := c.get(rt, rateChangeSection, "at"), c.get(rt, rateChangeSection, "rate")
 		b.before(rt.p.key("at"), at)
 		if at.ok && rate.ok {
-			list = append(list, change{RateChange{At: at.d, Rate: rate.f}, rt.p, at.s})
+			list = append(list, change{scenario.RateChange{At: at.d, Rate: rate.f}, rt.p, at.s})
 		}
 	}
 	// Sorted by time for the simulator; stable so that the duplicate
 	// reported is the later one in the file.
 	sort.SliceStable(list, func(i, j int) bool { return list[i].At < list[j].At })
-	var out []RateChange
+	var out []scenario.RateChange
 	for i, ch := range list {
 		if i > 0 && ch.At == list[i-1].At {
 			c.fail(ch.p.key("at"), fmt.Sprintf("%q is also the time of the rate change at line %d; give each change its own time",
@@ -234,19 +238,19 @@ func (b *scenarioBuild) readGroups(top tbl) {
 				}
 			}
 		}
-		g := Group{
+		g := scenario.Group{
 			Name:                   name,
 			Topics:                 append([]string(nil), topics.ss...),
 			Consumers:              int(get("consumers").i),
 			ProcessingTime:         get("processing_time").d,
-			ProcessingDistribution: Distribution(get("processing_distribution").i),
+			ProcessingDistribution: scenario.Distribution(get("processing_distribution").i),
 			ProcessingCV:           get("processing_cv").f,
 			StaticMembership:       get("static_membership").b,
 			RevokeTime:             get("revoke_time").d,
 			AssignmentTime:         get("assignment_time").d,
 			StartupJitter:          get("startup_jitter").d,
 			AssignmentStrategy:     get("partition.assignment.strategy").ss,
-			Protocol:               GroupProtocol(get("group.protocol").i),
+			Protocol:               scenario.GroupProtocol(get("group.protocol").i),
 			RemoteAssignor:         get("group.remote.assignor").s,
 			MaxPollInterval:        get("max.poll.interval.ms").d,
 			MaxPollRecords:         int(get("max.poll.records").i),
@@ -263,13 +267,13 @@ func (b *scenarioBuild) readGroups(top tbl) {
 		// commit and enable.auto.commit say the same thing; either one
 		// alone decides, both must agree.
 		commit, autoCommit := get("commit"), get("enable.auto.commit")
-		g.Commit = CommitMode(commit.i)
+		g.Commit = scenario.CommitMode(commit.i)
 		switch {
 		case commit.set && autoCommit.set && commit.ok && autoCommit.ok && (commit.s == "auto") != autoCommit.b:
 			c.fail(at("enable.auto.commit"), fmt.Sprintf(`%t contradicts commit = %q (enable.auto.commit must be true with commit = "auto" and false with commit = "sync")`,
 				autoCommit.b, commit.s), at("commit"))
 		case autoCommit.set && !commit.set && autoCommit.ok && !autoCommit.b:
-			g.Commit = CommitSync
+			g.Commit = scenario.CommitSync
 		}
 
 		session, heartbeat, protocol := get("session.timeout.ms"), get("heartbeat.interval.ms"), get("group.protocol")
@@ -278,7 +282,7 @@ func (b *scenarioBuild) readGroups(top tbl) {
 			c.fail(at("heartbeat.interval.ms"), fmt.Sprintf("%d must be lower than session.timeout.ms (%d)", heartbeat.i, session.i),
 				at("session.timeout.ms"))
 		}
-		if protocol.ok && g.Protocol == ProtocolClassic && session.ok {
+		if protocol.ok && g.Protocol == scenario.ProtocolClassic && session.ok {
 			lo, hi := b.sc.Broker.MinSessionTimeout.Milliseconds(), b.sc.Broker.MaxSessionTimeout.Milliseconds()
 			if lo <= hi && (session.i < lo || session.i > hi) {
 				c.fail(at("session.timeout.ms"),
@@ -297,7 +301,7 @@ func (b *scenarioBuild) readGroups(top tbl) {
 	}
 }
 
-func (b *scenarioBuild) autoscaler(g tbl) *Autoscaler {
+func (b *scenarioBuild) autoscaler(g tbl) *scenario.Autoscaler {
 	c := b.c
 	t, ok := c.table(g, "autoscaler", "[groups.NAME.autoscaler]")
 	if !ok {
@@ -310,7 +314,7 @@ func (b *scenarioBuild) autoscaler(g tbl) *Autoscaler {
 		c.fail(t.p.key("min_consumers"), fmt.Sprintf("%d must not be greater than max_consumers (%d)", minC.i, maxC.i),
 			t.p.key("max_consumers"))
 	}
-	return &Autoscaler{
+	return &scenario.Autoscaler{
 		LagThreshold:             get("lag_threshold").i,
 		ActivationLagThreshold:   get("activation_lag_threshold").i,
 		MinConsumers:             int(minC.i),
@@ -325,7 +329,7 @@ func (b *scenarioBuild) autoscaler(g tbl) *Autoscaler {
 
 // takes splits an action's field list: the names it accepts, and whether
 // count|member is among them.
-func takes(a Action) (names []string, countOrMember bool) {
+func takes(a scenario.Action) (names []string, countOrMember bool) {
 	for _, f := range actionFields[a] {
 		switch {
 		case f == "count|member":
@@ -341,7 +345,7 @@ func takes(a Action) (names []string, countOrMember bool) {
 }
 
 // fieldList describes an action's fields for a message.
-func fieldList(a Action) string {
+func fieldList(a scenario.Action) string {
 	var parts []string
 	for _, f := range actionFields[a] {
 		switch {
@@ -359,14 +363,15 @@ func fieldList(a Action) string {
 func (b *scenarioBuild) readEvents(top tbl) {
 	c := b.c
 	type placed struct {
-		Event
+		scenario.Event
+
 		p keyPath
 	}
 	var list []placed
 	for _, et := range c.tables(top, "events", "[[events]]") {
 		c.unknown(et, eventSection)
 		get := func(k string) val { return c.get(et, eventSection, k) }
-		e := Event{Member: -1, Line: c.lines.line(et.p)}
+		e := scenario.Event{Member: -1, Line: c.lines.line(et.p)}
 		at := get("at")
 		b.before(et.p.key("at"), at)
 		e.At = at.d
@@ -374,7 +379,7 @@ func (b *scenarioBuild) readEvents(top tbl) {
 		if !act.ok {
 			continue
 		}
-		e.Action = Action(act.i)
+		e.Action = scenario.Action(act.i)
 		names, countOrMember := takes(e.Action)
 		for _, k := range sortedKeys(et.m) {
 			if k != "at" && k != "action" && eventSection.def(k) != nil && !contains(names, k) {
@@ -414,7 +419,7 @@ func (b *scenarioBuild) readEvents(top tbl) {
 				b.exists(p, v, "group", b.groupNames)
 				e.Group = v.s
 			case "count":
-				if e.Action != ActAddPartitions && v.i > maxMembers {
+				if e.Action != scenario.ActAddPartitions && v.i > maxMembers {
 					c.fail(p, fmt.Sprintf("%d must be from 1 to %d", v.i, maxMembers))
 				}
 				e.Count = int(v.i)
@@ -463,7 +468,7 @@ func (b *scenarioBuild) readEvents(top tbl) {
 	for _, e := range list {
 		g, known := b.groups[e.Group]
 		switch {
-		case e.Action == ActAddPartitions:
+		case e.Action == scenario.ActAddPartitions:
 			if n, ok := partitions[e.Topic]; ok {
 				partitions[e.Topic] = n + e.Count
 				if n+e.Count > maxPartition {
@@ -475,9 +480,9 @@ func (b *scenarioBuild) readEvents(top tbl) {
 		case e.Member >= 0 && g.Autoscaler == nil && e.Member >= slots[e.Group]:
 			c.fail(e.p.key("member"), fmt.Sprintf("%d must be lower than %d, the members group %q can have by then (consumers plus earlier joins and scale-ups)",
 				e.Member, slots[e.Group], e.Group), keyPath{}.keys("groups", e.Group, "consumers"))
-		case e.Action == ActJoin:
+		case e.Action == scenario.ActJoin:
 			slots[e.Group] += e.Count
-		case e.Action == ActScale:
+		case e.Action == scenario.ActScale:
 			slots[e.Group] += e.To
 		}
 		b.sc.Events = append(b.sc.Events, e.Event)

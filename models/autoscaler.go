@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // The autoscaler is modelled on KEDA's Kafka scaler driving a Kubernetes
@@ -20,7 +20,7 @@ import (
 
 type autoscaler struct {
 	g         *group
-	cfg       *experiment.Autoscaler
+	cfg       *scenario.Autoscaler
 	lastScale engine.Time
 	scaled    bool
 	steps     []ScaleStep

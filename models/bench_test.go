@@ -5,16 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // BenchmarkTwentyOnFourHour: the twenty-on-four experiment for one simulated
 // hour. Target: under 1 s per run.
 func BenchmarkTwentyOnFourHour(b *testing.B) {
-	sc := scenario(4, 4000, 20, 2*time.Millisecond)
-	sc.Producers[0].Arrivals = experiment.Poisson
-	sc.Producers[0].Keys = experiment.KeysUniform
-	sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	sc := testScenario(4, 4000, 20, 2*time.Millisecond)
+	sc.Producers[0].Arrivals = scenario.Poisson
+	sc.Producers[0].Keys = scenario.KeysUniform
+	sc.Groups[0].ProcessingDistribution = scenario.DistExponential
 	sc.Duration = time.Hour
 	benchRun(b, sc)
 }
@@ -24,10 +24,10 @@ func BenchmarkTwentyOnFourHour(b *testing.B) {
 // this measures the per-member fetch and fast-forward path that dominates
 // sweeps over consumer counts.
 func BenchmarkTwentyOnTwenty(b *testing.B) {
-	sc := scenario(20, 4000, 20, 2*time.Millisecond)
-	sc.Producers[0].Arrivals = experiment.Poisson
-	sc.Producers[0].Keys = experiment.KeysUniform
-	sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	sc := testScenario(20, 4000, 20, 2*time.Millisecond)
+	sc.Producers[0].Arrivals = scenario.Poisson
+	sc.Producers[0].Keys = scenario.KeysUniform
+	sc.Groups[0].ProcessingDistribution = scenario.DistExponential
 	sc.Groups[0].StartupJitter = time.Second
 	sc.Duration = 10 * time.Minute
 	benchRun(b, sc)
@@ -49,11 +49,11 @@ func BenchmarkLargeDay(b *testing.B) {
 	b.Run("default", func(b *testing.B) { benchRun(b, largeScenario(24*time.Hour, false)) })
 }
 
-func largeScenario(d time.Duration, random bool) *experiment.Scenario {
-	sc := scenario(1000, 1e6, 200, 150*time.Microsecond) // 5,000 rec/s per consumer at 6,667/s capacity
+func largeScenario(d time.Duration, random bool) *scenario.Scenario {
+	sc := testScenario(1000, 1e6, 200, 150*time.Microsecond) // 5,000 rec/s per consumer at 6,667/s capacity
 	if random {
-		sc.Producers[0].Arrivals = experiment.Poisson
-		sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+		sc.Producers[0].Arrivals = scenario.Poisson
+		sc.Groups[0].ProcessingDistribution = scenario.DistExponential
 	}
 	sc.BatchInterval = 100 * time.Millisecond
 	sc.SampleInterval = 10 * time.Second
@@ -61,7 +61,7 @@ func largeScenario(d time.Duration, random bool) *experiment.Scenario {
 	return sc
 }
 
-func benchRun(b *testing.B, sc *experiment.Scenario) {
+func benchRun(b *testing.B, sc *scenario.Scenario) {
 	b.ReportAllocs()
 	var peak uint64
 	var events uint64

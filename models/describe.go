@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // Snapshot is every group as `kafka-consumer-groups.sh --describe` would
@@ -40,7 +40,7 @@ type DescribeRow struct {
 }
 
 // Describe runs the scenario up to at and snapshots every group.
-func Describe(sc *experiment.Scenario, seed uint64, at engine.Time) (*Snapshot, error) {
+func Describe(sc *scenario.Scenario, seed uint64, at engine.Time) (*Snapshot, error) {
 	if at < 0 || at > engine.FromDuration(sc.Duration) {
 		return nil, fmt.Errorf("--at %v is outside the run (0 to %v)", at.Duration(), sc.Duration)
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 func rowAt(r *Result, ts float64) SeriesRow {
@@ -23,9 +23,9 @@ func rowAt(r *Result, ts float64) SeriesRow {
 // 0.5 ms per record slowed 4x processes 500 records/s instead of keeping up
 // with 1,000, and recovers afterwards.
 func TestSlowEvent(t *testing.T) {
-	sc := scenario(1, 1000, 1, 500*time.Microsecond)
+	sc := testScenario(1, 1000, 1, 500*time.Microsecond)
 	sc.Duration = 3 * time.Minute
-	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActSlow, Group: "g", Member: 0, Factor: 4, Duration: 60 * time.Second}}
+	sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActSlow, Group: "g", Member: 0, Factor: 4, Duration: 60 * time.Second}}
 	r, _ := run(t, sc, false)
 	near(t, "consumed/s while slow", rowAt(r, 100).ConsumedPerS, 500, 30)
 	lagGrowth := float64(rowAt(r, 110).Lag-rowAt(r, 70).Lag) / 40
@@ -38,11 +38,11 @@ func TestSlowEvent(t *testing.T) {
 // scale brings the group to `to` members: joins when below, clean leaves of
 // the newest when above.
 func TestScaleEvent(t *testing.T) {
-	sc := scenario(12, 1200, 2, 500*time.Microsecond)
+	sc := testScenario(12, 1200, 2, 500*time.Microsecond)
 	sc.Duration = 3 * time.Minute
-	sc.Events = []experiment.Event{
-		{At: 40 * time.Second, Action: experiment.ActScale, Group: "g", To: 6, Member: -1},
-		{At: 100 * time.Second, Action: experiment.ActScale, Group: "g", To: 3, Member: -1},
+	sc.Events = []scenario.Event{
+		{At: 40 * time.Second, Action: scenario.ActScale, Group: "g", To: 6, Member: -1},
+		{At: 100 * time.Second, Action: scenario.ActScale, Group: "g", To: 3, Member: -1},
 	}
 	r, _ := run(t, sc, false)
 	if m := rowAt(r, 90).Members; m != 6 {
@@ -64,10 +64,10 @@ func TestScaleEvent(t *testing.T) {
 // producer_rate changes a producer's rate from its time on, as does a
 // rate_changes entry.
 func TestProducerRateEvent(t *testing.T) {
-	sc := scenario(2, 1000, 1, 100*time.Microsecond)
+	sc := testScenario(2, 1000, 1, 100*time.Microsecond)
 	sc.Duration = 3 * time.Minute
-	sc.Producers[0].RateChanges = []experiment.RateChange{{At: 60 * time.Second, Rate: 2000}}
-	sc.Events = []experiment.Event{{At: 120 * time.Second, Action: experiment.ActProducerRate, Producer: "p", Rate: 500, Member: -1}}
+	sc.Producers[0].RateChanges = []scenario.RateChange{{At: 60 * time.Second, Rate: 2000}}
+	sc.Events = []scenario.Event{{At: 120 * time.Second, Action: scenario.ActProducerRate, Producer: "p", Rate: 500, Member: -1}}
 	r, _ := run(t, sc, false)
 	near(t, "produced/s before", rowAt(r, 30).ProducedPerS, 1000, 1)
 	near(t, "produced/s after the rate change", rowAt(r, 90).ProducedPerS, 2000, 1)
@@ -84,8 +84,8 @@ func TestKeyedProductionFollowsMurmur2(t *testing.T) {
 			t.Errorf("murmur2(%q) = %d, want %d (Kafka's Utils.murmur2)", key, got, want)
 		}
 	}
-	sc := scenario(4, 1000, 1, 100*time.Microsecond)
-	sc.Producers[0].Keys = experiment.KeysZipf
+	sc := testScenario(4, 1000, 1, 100*time.Microsecond)
+	sc.Producers[0].Keys = scenario.KeysZipf
 	sc.Producers[0].KeyCount = 50
 	sc.Producers[0].ZipfS = 3 // key-0 carries ~83% of the traffic
 	sc.Duration = time.Minute
@@ -104,9 +104,9 @@ func TestKeyedProductionFollowsMurmur2(t *testing.T) {
 // with scales the group out (up to the partition count), and once the lag
 // is gone and the cooldown has passed it scales back in.
 func TestAutoscalerFollowsLag(t *testing.T) {
-	sc := scenario(8, 400, 1, time.Millisecond) // 1 consumer handles 1,000/s
-	sc.Producers[0].RateChanges = []experiment.RateChange{{At: 60 * time.Second, Rate: 5000}, {At: 180 * time.Second, Rate: 400}}
-	sc.Groups[0].Autoscaler = &experiment.Autoscaler{LagThreshold: 5000, MinConsumers: 1, MaxConsumers: 20,
+	sc := testScenario(8, 400, 1, time.Millisecond) // 1 consumer handles 1,000/s
+	sc.Producers[0].RateChanges = []scenario.RateChange{{At: 60 * time.Second, Rate: 5000}, {At: 180 * time.Second, Rate: 400}}
+	sc.Groups[0].Autoscaler = &scenario.Autoscaler{LagThreshold: 5000, MinConsumers: 1, MaxConsumers: 20,
 		PollingInterval: 15 * time.Second, Cooldown: 2 * time.Minute}
 	sc.Duration = 10 * time.Minute
 	r, tr := run(t, sc, true)
@@ -144,8 +144,8 @@ func TestAutoscalerFollowsLag(t *testing.T) {
 // variance equal to the mean, in both regimes.
 func TestPoissonArrivalsSparseAndDense(t *testing.T) {
 	for _, rate := range []float64{40, 150, 1000} { // 0.2, 0.75 and 5 records per 5 ms interval
-		sc := scenario(1, rate, 0, time.Millisecond)
-		sc.Producers[0].Arrivals = experiment.Poisson
+		sc := testScenario(1, rate, 0, time.Millisecond)
+		sc.Producers[0].Arrivals = scenario.Poisson
 		sc.Duration = 2000 * time.Second
 		s, err := newSim(sc, 3, Options{})
 		if err != nil {

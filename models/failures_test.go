@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // A rolling restart of N dynamic members under eager range makes about 2N
@@ -15,11 +15,11 @@ import (
 func TestRollingRestartDynamicVersusStatic(t *testing.T) {
 	const n = 6
 	for _, static := range []bool{false, true} {
-		sc := scenario(12, 1200, n, time.Millisecond)
+		sc := testScenario(12, 1200, n, time.Millisecond)
 		sc.Groups[0].StaticMembership = static
 		sc.Groups[0].StartupJitter = time.Second
 		sc.Duration = 5 * time.Minute
-		sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActRollingRestart, Group: "g",
+		sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActRollingRestart, Group: "g",
 			Interval: 30 * time.Second, Downtime: 10 * time.Second, Member: -1}}
 		r, tr := run(t, sc, true)
 		g := r.Groups[0]
@@ -49,11 +49,11 @@ func TestRollingRestartDynamicVersusStatic(t *testing.T) {
 // auto.offset.reset = latest and lost once committed past (KAFKA_MODEL 1.3, 5).
 func TestAddPartitionsFoundAtLeaderMetadataRefresh(t *testing.T) {
 	for _, reset := range []string{"latest", "earliest"} {
-		sc := scenario(4, 1000, 2, 200*time.Microsecond)
+		sc := testScenario(4, 1000, 2, 200*time.Microsecond)
 		sc.Groups[0].AutoOffsetReset = reset
 		sc.Groups[0].MetadataMaxAge = 60 * time.Second
 		sc.Duration = 4 * time.Minute
-		sc.Events = []experiment.Event{{At: 30 * time.Second, Action: experiment.ActAddPartitions, Topic: "t", Count: 4, Member: -1}}
+		sc.Events = []scenario.Event{{At: 30 * time.Second, Action: scenario.ActAddPartitions, Topic: "t", Count: 4, Member: -1}}
 		r, tr := run(t, sc, true)
 		g := r.Groups[0]
 		if g.Rebalances != 1 {
@@ -84,13 +84,13 @@ func TestAddPartitionsFoundAtLeaderMetadataRefresh(t *testing.T) {
 func TestAddPartitionsLatestLosesEarlyRecords(t *testing.T) {
 	lost := map[string]int64{}
 	for _, reset := range []string{"latest", "earliest"} {
-		sc := scenario(4, 1000, 2, 200*time.Microsecond)
+		sc := testScenario(4, 1000, 2, 200*time.Microsecond)
 		sc.Groups[0].AutoOffsetReset = reset
 		// The group refreshes every 10 minutes, so it finds the partitions
 		// long after producers (every 5 minutes) started writing to them.
 		sc.Groups[0].MetadataMaxAge = 10 * time.Minute
 		sc.Duration = 11 * time.Minute
-		sc.Events = []experiment.Event{{At: 30 * time.Second, Action: experiment.ActAddPartitions, Topic: "t", Count: 4, Member: -1}}
+		sc.Events = []scenario.Event{{At: 30 * time.Second, Action: scenario.ActAddPartitions, Topic: "t", Count: 4, Member: -1}}
 		r, _ := run(t, sc, false)
 		lost[reset] = r.Groups[0].Lost
 	}
@@ -107,9 +107,9 @@ func TestAddPartitionsLatestLosesEarlyRecords(t *testing.T) {
 // A coordinator failover of a stable group causes no rebalance when members
 // reconnect within the session timeout; consumption goes on (KAFKA_MODEL 5).
 func TestCoordinatorFailoverWithoutRebalance(t *testing.T) {
-	sc := scenario(4, 1000, 2, 200*time.Microsecond)
+	sc := testScenario(4, 1000, 2, 200*time.Microsecond)
 	sc.Duration = 2 * time.Minute
-	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActCoordinatorFailover, Group: "g", Downtime: 10 * time.Second, Member: -1}}
+	sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActCoordinatorFailover, Group: "g", Downtime: 10 * time.Second, Member: -1}}
 	r, tr := run(t, sc, true)
 	g := r.Groups[0]
 	if g.Rebalances != 0 {
@@ -138,11 +138,11 @@ func TestCoordinatorFailoverWithoutRebalance(t *testing.T) {
 
 // A failover in the middle of a rebalance restarts that rebalance.
 func TestCoordinatorFailoverDuringRebalance(t *testing.T) {
-	sc := scenario(4, 1000, 2, 200*time.Microsecond)
+	sc := testScenario(4, 1000, 2, 200*time.Microsecond)
 	sc.Duration = 2 * time.Minute
-	sc.Events = []experiment.Event{
-		{At: 60 * time.Second, Action: experiment.ActJoin, Group: "g", Count: 1, Member: -1},
-		{At: 60*time.Second + 10*time.Millisecond, Action: experiment.ActCoordinatorFailover, Group: "g", Downtime: 5 * time.Second, Member: -1},
+	sc.Events = []scenario.Event{
+		{At: 60 * time.Second, Action: scenario.ActJoin, Group: "g", Count: 1, Member: -1},
+		{At: 60*time.Second + 10*time.Millisecond, Action: scenario.ActCoordinatorFailover, Group: "g", Downtime: 5 * time.Second, Member: -1},
 	}
 	r, tr := run(t, sc, true)
 	if !strings.Contains(tr, "coordinator moved during a rebalance") {

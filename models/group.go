@@ -5,7 +5,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // pauseCause says why a partition cannot be fetched (SPEC: partition_pause_s).
@@ -64,7 +64,7 @@ type group struct {
 	s    *Sim
 	idx  int
 	name string
-	cfg  *experiment.Group
+	cfg  *scenario.Group
 	// procSec is cfg.ProcessingTime in seconds, converted once: every
 	// batch needs it.
 	procSec float64
@@ -85,7 +85,7 @@ type group struct {
 	heat heatmap
 }
 
-func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
+func newGroup(s *Sim, idx int, cfg *scenario.Group) (*group, error) {
 	g := &group{s: s, idx: idx, name: cfg.Name, cfg: cfg, strategy: cfg.AssignmentStrategy,
 		procSec: cfg.ProcessingTime.Seconds()}
 	for _, tn := range cfg.Topics {
@@ -103,7 +103,7 @@ func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
 			g.parts = append(g.parts, gp)
 		}
 	}
-	if cfg.Protocol == experiment.ProtocolClassic {
+	if cfg.Protocol == scenario.ProtocolClassic {
 		p, err := assignors.ClassicProtocol(cfg.AssignmentStrategy)
 		if err != nil {
 			return nil, fmt.Errorf("group %s: partition.assignment.strategy: %v", cfg.Name, err)
@@ -111,7 +111,7 @@ func newGroup(s *Sim, idx int, cfg *experiment.Group) (*group, error) {
 		g.protocol = p
 	}
 	g.coord = newCoordinator(g)
-	if cfg.Protocol == experiment.ProtocolConsumer {
+	if cfg.Protocol == scenario.ProtocolConsumer {
 		g.kc = newKCoord(g)
 	}
 	g.met.init(len(g.parts), s.warmup() >= 0)

@@ -6,50 +6,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
-// scenario builds a one-topic, one-producer, one-group scenario with Kafka's
-// defaults, for tests to adjust.
-func scenario(partitions int, rate float64, consumers int, perRecord time.Duration) *experiment.Scenario {
-	return &experiment.Scenario{
-		Duration:       10 * time.Minute,
-		SampleInterval: time.Second,
-		BatchInterval:  5 * time.Millisecond,
-		Broker: experiment.Broker{
-			InitialRebalanceDelay:     3 * time.Second,
-			NetworkLatency:            time.Millisecond,
-			MinSessionTimeout:         6 * time.Second,
-			MaxSessionTimeout:         30 * time.Minute,
-			ConsumerHeartbeatInterval: 5 * time.Second,
-			ConsumerSessionTimeout:    45 * time.Second,
-			BrokerSessionTimeout:      9 * time.Second,
-			GroupLoadTime:             time.Second,
-		},
-		Topics:    []experiment.Topic{{Name: "t", Partitions: partitions}},
-		Producers: []experiment.Producer{{Name: "p", Topic: "t", Rate: rate, KeyCount: 10000, ZipfS: 1.2}},
-		Groups:    []experiment.Group{groupCfg("g", consumers, perRecord)},
-	}
+// testScenario builds a one-topic, one-producer, one-group scenario with
+// Kafka's defaults and a ten-minute run, for tests to adjust.
+func testScenario(partitions int, rate float64, consumers int, perRecord time.Duration) *scenario.Scenario {
+	sc := scenario.Default()
+	sc.Duration = 10 * time.Minute
+	sc.Topics = []scenario.Topic{{Name: "t", Partitions: partitions}}
+	sc.Producers = []scenario.Producer{scenario.DefaultProducer("p", "t", rate)}
+	sc.Groups = []scenario.Group{groupCfg("g", consumers, perRecord)}
+	return &sc
 }
 
-func groupCfg(name string, consumers int, perRecord time.Duration) experiment.Group {
-	return experiment.Group{
-		Name: name, Topics: []string{"t"}, Consumers: consumers,
-		ProcessingTime: perRecord, ProcessingCV: 1,
-		AssignmentStrategy: []string{"range", "cooperative-sticky"},
-		RemoteAssignor:     "uniform",
-		SessionTimeout:     45 * time.Second, HeartbeatInterval: 3 * time.Second,
-		MaxPollInterval: 5 * time.Minute, MaxPollRecords: 500,
-		AutoCommitInterval: 5 * time.Second, AutoOffsetReset: "latest",
-		FetchMaxWait: 500 * time.Millisecond, MetadataMaxAge: 5 * time.Minute,
-		RetryBackoff: 100 * time.Millisecond, RetryBackoffMax: time.Second,
-		// NB: tests start every consumer at once unless they say otherwise,
-		// so hand-computed answers stay exact.
-		StartupJitter: 0,
-	}
+func groupCfg(name string, consumers int, perRecord time.Duration) scenario.Group {
+	g := scenario.DefaultGroup(name, []string{"t"}, consumers, perRecord)
+	// NB: tests start every consumer at once unless they say otherwise,
+	// so hand-computed answers stay exact.
+	g.StartupJitter = 0
+	return g
 }
 
-func run(t *testing.T, sc *experiment.Scenario, trace bool) (*Result, string) {
+func run(t *testing.T, sc *scenario.Scenario, trace bool) (*Result, string) {
 	t.Helper()
 	var b strings.Builder
 	opt := Options{CheckInvariants: true}

@@ -2,7 +2,7 @@ package models
 
 import (
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // The consumer side of the KIP-848 protocol (AsyncKafkaConsumer's
@@ -15,7 +15,7 @@ import (
 // processing; with callback work the callbacks wait for the application's
 // next poll().
 
-func (g *group) consumerProtocol() bool { return g.cfg.Protocol == experiment.ProtocolConsumer }
+func (g *group) consumerProtocol() bool { return g.cfg.Protocol == scenario.ProtocolConsumer }
 
 // kstart is the member's first heartbeat, after FindCoordinator.
 func (m *member) kstart() {

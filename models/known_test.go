@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 func near(t *testing.T, what string, got, want, tol float64) {
@@ -19,7 +19,7 @@ func near(t *testing.T, what string, got, want, tol float64) {
 // Range gives nothing to members beyond the partition count (§9.5): 20
 // consumers on 4 partitions leave 16 idle.
 func TestTwentyOnFourLeavesSixteenIdle(t *testing.T) {
-	sc := scenario(4, 4000, 20, 2*time.Millisecond)
+	sc := testScenario(4, 4000, 20, 2*time.Millisecond)
 	sc.Duration = 2 * time.Minute
 	r, _ := run(t, sc, false)
 	g := r.Groups[0]
@@ -44,7 +44,7 @@ func TestCapacityAndLagGrowth(t *testing.T) {
 		{500 * time.Microsecond, 1000},
 		{2 * time.Millisecond, 500},
 	} {
-		sc := scenario(1, 1000, 1, c.perRecord)
+		sc := testScenario(1, 1000, 1, c.perRecord)
 		sc.Duration = 2 * time.Minute
 		r, _ := run(t, sc, false)
 		// Steady state: from 60 s to 120 s.
@@ -72,9 +72,9 @@ func TestCapacityAndLagGrowth(t *testing.T) {
 // (failure detection), then for the rebalance; what it processed since its
 // last commit is processed again (§1.6, §9.3).
 func TestCrashPausesForSessionTimeoutAndDuplicates(t *testing.T) {
-	sc := scenario(4, 1000, 3, 500*time.Microsecond)
+	sc := testScenario(4, 1000, 3, 500*time.Microsecond)
 	sc.Duration = 3 * time.Minute
-	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActCrash, Group: "g", Count: 1, Member: -1}}
+	sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActCrash, Group: "g", Count: 1, Member: -1}}
 	r, tr := run(t, sc, true)
 	g := r.Groups[0]
 	// Range over 3 members and 4 partitions: the crashed member held 1 or 2.
@@ -102,10 +102,10 @@ func TestCrashPausesForSessionTimeoutAndDuplicates(t *testing.T) {
 // A member joining while another is in the middle of a long batch waits at
 // the barrier until that batch is done (§1.3, §9.1).
 func TestJoinWaitsAtBarrierForLongBatch(t *testing.T) {
-	sc := scenario(2, 50, 1, time.Second) // 1 s per record: a full batch of 40 takes 40 s
+	sc := testScenario(2, 50, 1, time.Second) // 1 s per record: a full batch of 40 takes 40 s
 	sc.Groups[0].MaxPollRecords = 40
 	sc.Duration = 3 * time.Minute
-	sc.Events = []experiment.Event{{At: 100 * time.Second, Action: experiment.ActJoin, Group: "g", Count: 1, Member: -1}}
+	sc.Events = []scenario.Event{{At: 100 * time.Second, Action: scenario.ActJoin, Group: "g", Count: 1, Member: -1}}
 	r, tr := run(t, sc, true)
 	var rb *RebalanceRow
 	for i := range r.Rebalances {
@@ -160,9 +160,9 @@ func lineTime(l string) float64 {
 // Timelines show who processed, who rebalanced and who was dead, and the
 // heat map keeps a bounded number of columns.
 func TestTimelineAndHeatmap(t *testing.T) {
-	sc := scenario(4, 1000, 3, 500*time.Microsecond)
+	sc := testScenario(4, 1000, 3, 500*time.Microsecond)
 	sc.Duration = 3 * time.Minute
-	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActCrash, Group: "g", Member: 2}}
+	sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActCrash, Group: "g", Member: 2}}
 	r, err := Run(sc, 1, Options{CheckInvariants: true, Timeline: true, HeatmapColumns: 50})
 	if err != nil {
 		t.Fatal(err)

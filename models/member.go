@@ -7,7 +7,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // A member is one consumer process (a slot in its group; a restart is a new
@@ -238,9 +238,9 @@ func (m *member) tracef(format string, args ...any) {
 	m.s.tracef("%s "+format, append([]any{m.describe()}, args...)...)
 }
 
-func (m *member) cfg() *experiment.Group { return m.g.cfg }
+func (m *member) cfg() *scenario.Group { return m.g.cfg }
 
-func (m *member) autoCommit() bool { return m.cfg().Commit == experiment.CommitAuto }
+func (m *member) autoCommit() bool { return m.cfg().Commit == scenario.CommitAuto }
 
 func (m *member) eager() bool { return m.g.protocol == assignors.Eager }
 
@@ -590,7 +590,7 @@ func (m *member) fetch() bool {
 // plainPoll reports whether the poll() at a batch ending at end would be a
 // plain fetch: no coordinator work, no commit, no callbacks.
 func (m *member) plainPoll(end engine.Time) bool {
-	return m.cfg().Commit == experiment.CommitAuto && end < m.nextAutoCommit && !m.rejoin && !m.closing &&
+	return m.cfg().Commit == scenario.CommitAuto && end < m.nextAutoCommit && !m.rejoin && !m.closing &&
 		!m.hasPendingAssign && !m.kCallbackDue && !m.kReconciling && m.cstate == csStable && !m.restartSet
 }
 
@@ -631,9 +631,9 @@ func (m *member) serviceTime(n int64) engine.Time {
 	}
 	var sec float64
 	switch cfg.ProcessingDistribution {
-	case experiment.DistConstant:
+	case scenario.DistConstant:
 		sec = float64(n) * mean
-	case experiment.DistExponential:
+	case scenario.DistExponential:
 		if n <= 8 {
 			// A few records: the sum of their exponential times, drawn
 			// directly (the same distribution as the Gamma, cheaper).
@@ -644,7 +644,7 @@ func (m *member) serviceTime(n int64) engine.Time {
 		} else {
 			sec = engine.Gamma(m.procRnd, float64(n), mean)
 		}
-	case experiment.DistLognormal:
+	case scenario.DistLognormal:
 		sec = engine.LognormalSum(m.procRnd, int(n), mean, cfg.ProcessingCV)
 	}
 	return engine.FromSeconds(sec)
@@ -721,7 +721,7 @@ func (m *member) onWake(ev engine.Event) {
 func (m *member) finishBatch() {
 	m.creditBatch(m.s.now())
 	m.batch.active = false
-	if m.cfg().Commit == experiment.CommitSync && m.generation >= 0 && m.cstate == csStable {
+	if m.cfg().Commit == scenario.CommitSync && m.generation >= 0 && m.cstate == csStable {
 		m.commit(commitAfterBatch)
 		return
 	}

@@ -5,25 +5,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // scaleOut is a 3-to-4 scale-out on 6 partitions: a fourth consumer joins
 // at 60 s. A "stateful" service processes each record in 10 ms at 85% load
 // and spends revoke in onPartitionsRevoked (flushing state, committing); a
 // "stateless" one processes in 1.2 ms with no callback work.
-func scaleOut(strategy string, stateful bool) *experiment.Scenario {
-	sc := scenario(6, 2400, 3, 1200*time.Microsecond)
+func scaleOut(strategy string, stateful bool) *scenario.Scenario {
+	sc := testScenario(6, 2400, 3, 1200*time.Microsecond)
 	if stateful {
-		sc = scenario(6, 255, 3, 10*time.Millisecond)
+		sc = testScenario(6, 255, 3, 10*time.Millisecond)
 		sc.Groups[0].RevokeTime = time.Second
 	}
-	sc.Producers[0].Arrivals = experiment.Poisson
-	sc.Groups[0].ProcessingDistribution = experiment.DistExponential
+	sc.Producers[0].Arrivals = scenario.Poisson
+	sc.Groups[0].ProcessingDistribution = scenario.DistExponential
 	sc.Groups[0].AssignmentStrategy = []string{strategy}
 	sc.Groups[0].StartupJitter = time.Second
 	sc.Duration = 2 * time.Minute
-	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActJoin, Group: "g", Count: 1, Member: -1}}
+	sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActJoin, Group: "g", Count: 1, Member: -1}}
 	return sc
 }
 
@@ -111,7 +111,7 @@ func TestConsumerProtocolMovesWithinTwoHeartbeats(t *testing.T) {
 	// before a revocation: the partitions must not be fetched then.
 	for seed := uint64(1); seed <= 30; seed++ {
 		sc := scaleOut("range", false)
-		sc.Groups[0].Protocol = experiment.ProtocolConsumer
+		sc.Groups[0].Protocol = scenario.ProtocolConsumer
 		sc.Groups[0].RemoteAssignor = "uniform"
 		r, err := Run(sc, seed, Options{CheckInvariants: true, Timeline: true})
 		if err != nil {
@@ -148,11 +148,11 @@ func TestConsumerProtocolMovesWithinTwoHeartbeats(t *testing.T) {
 // A static member that leaves temporarily (epoch -2) keeps its assignment:
 // a restart within the session timeout causes no new target assignment.
 func TestConsumerProtocolStaticRestart(t *testing.T) {
-	sc := scenario(4, 1000, 2, 500*time.Microsecond)
-	sc.Groups[0].Protocol = experiment.ProtocolConsumer
+	sc := testScenario(4, 1000, 2, 500*time.Microsecond)
+	sc.Groups[0].Protocol = scenario.ProtocolConsumer
 	sc.Groups[0].StaticMembership = true
 	sc.Duration = 2 * time.Minute
-	sc.Events = []experiment.Event{{At: 60 * time.Second, Action: experiment.ActRestart, Group: "g", Member: 1, Clean: true, Downtime: 10 * time.Second}}
+	sc.Events = []scenario.Event{{At: 60 * time.Second, Action: scenario.ActRestart, Group: "g", Member: 1, Clean: true, Downtime: 10 * time.Second}}
 	r, tr := run(t, sc, true)
 	before := 0
 	for _, rb := range r.Rebalances {
@@ -173,11 +173,11 @@ func TestConsumerProtocolStaticRestart(t *testing.T) {
 // expires: the restarted process is rejected (UNRELEASED_INSTANCE_ID) until
 // then, the reverse of classic (KAFKA_MODEL 4).
 func TestConsumerProtocolStaticCrashWaitsForSession(t *testing.T) {
-	sc := scenario(4, 1000, 2, 500*time.Microsecond)
-	sc.Groups[0].Protocol = experiment.ProtocolConsumer
+	sc := testScenario(4, 1000, 2, 500*time.Microsecond)
+	sc.Groups[0].Protocol = scenario.ProtocolConsumer
 	sc.Groups[0].StaticMembership = true
 	sc.Duration = 2 * time.Minute
-	sc.Events = []experiment.Event{{At: 30 * time.Second, Action: experiment.ActRestart, Group: "g", Member: 1, Downtime: 5 * time.Second}}
+	sc.Events = []scenario.Event{{At: 30 * time.Second, Action: scenario.ActRestart, Group: "g", Member: 1, Downtime: 5 * time.Second}}
 	r, tr := run(t, sc, true)
 	if !strings.Contains(tr, "UNRELEASED_INSTANCE_ID") {
 		t.Fatalf("the restarted process should be rejected while the old one holds the id:\n%s", tr)
@@ -196,8 +196,8 @@ func TestConsumerProtocolStaticCrashWaitsForSession(t *testing.T) {
 // member's last poll, so it comes first; the group moves on without it and
 // it rejoins when its poll loop returns (KAFKA_MODEL 4, 9.9).
 func TestConsumerProtocolStuckRevocationRecovers(t *testing.T) {
-	sc := scenario(4, 1000, 2, 500*time.Microsecond)
-	sc.Groups[0].Protocol = experiment.ProtocolConsumer
+	sc := testScenario(4, 1000, 2, 500*time.Microsecond)
+	sc.Groups[0].Protocol = scenario.ProtocolConsumer
 	sc.Groups[0].RevokeTime = 40 * time.Second
 	sc.Groups[0].MaxPollInterval = 30 * time.Second
 	sc.Duration = 3 * time.Minute

@@ -12,7 +12,7 @@ import (
 // the member that held them finishes them later; what no gap covers is a
 // duplicate.
 func TestGapsAreLostUntilFilled(t *testing.T) {
-	s, err := newSim(scenario(1, 1000, 1, time.Millisecond), 1, Options{})
+	s, err := newSim(testScenario(1, 1000, 1, time.Millisecond), 1, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // scheduleScenario starts every group's initial consumers at t = 0 and
@@ -13,7 +13,7 @@ import (
 func (s *Sim) scheduleScenario() error {
 	for i, ev := range s.sc.Events {
 		switch ev.Action {
-		case experiment.ActRollingRestart, experiment.ActAddPartitions, experiment.ActCoordinatorFailover:
+		case scenario.ActRollingRestart, scenario.ActAddPartitions, scenario.ActCoordinatorFailover:
 			if !supported[ev.Action] {
 				return fmt.Errorf("line %d: action %s is not supported yet", ev.Line, ev.Action)
 			}
@@ -32,10 +32,10 @@ func (s *Sim) scheduleScenario() error {
 }
 
 // supported lists actions beyond the classic set that this build implements.
-var supported = map[experiment.Action]bool{
-	experiment.ActRollingRestart:      true,
-	experiment.ActAddPartitions:       true,
-	experiment.ActCoordinatorFailover: true,
+var supported = map[scenario.Action]bool{
+	scenario.ActRollingRestart:      true,
+	scenario.ActAddPartitions:       true,
+	scenario.ActCoordinatorFailover: true,
 }
 
 func (s *Sim) group(name string) *group {
@@ -49,7 +49,7 @@ func (s *Sim) group(name string) *group {
 
 // targets picks the members an event acts on: the one named by `member`
 // (its slot, in join order), or `count` alive members, newest first (SPEC).
-func (g *group) targets(ev *experiment.Event) []*member {
+func (g *group) targets(ev *scenario.Event) []*member {
 	if ev.Member >= 0 {
 		if ev.Member < len(g.members) && g.members[ev.Member].alive {
 			return []*member{g.members[ev.Member]}
@@ -76,19 +76,19 @@ func (s *Sim) applyEvent(i int) {
 	g := s.group(ev.Group)
 	s.tracef("event %s", describeEvent(ev))
 	switch ev.Action {
-	case experiment.ActJoin:
+	case scenario.ActJoin:
 		for k := 0; k < ev.Count; k++ {
 			newMember(g, len(g.members)).start()
 		}
-	case experiment.ActLeave:
+	case scenario.ActLeave:
 		for _, m := range g.targets(ev) {
 			m.requestClose()
 		}
-	case experiment.ActCrash:
+	case scenario.ActCrash:
 		for _, m := range g.targets(ev) {
 			m.crash()
 		}
-	case experiment.ActRestart:
+	case scenario.ActRestart:
 		for _, m := range g.targets(ev) {
 			down := engine.FromDuration(ev.Downtime)
 			if ev.Clean {
@@ -99,17 +99,17 @@ func (s *Sim) applyEvent(i int) {
 			m.crash()
 			s.q.Push(engine.Event{At: now + down, Kind: evRestart, Target: int32(m.idx), Arg: m.inc})
 		}
-	case experiment.ActPause:
+	case scenario.ActPause:
 		for _, m := range g.targets(ev) {
 			m.stall(engine.FromDuration(ev.Duration))
 		}
-	case experiment.ActSlow:
+	case scenario.ActSlow:
 		for _, m := range g.targets(ev) {
 			m.slowFactor = ev.Factor
 			m.slowUntil = now + engine.FromDuration(ev.Duration)
 			m.tracef("slows down x%g for %v", ev.Factor, ev.Duration)
 		}
-	case experiment.ActScale:
+	case scenario.ActScale:
 		var alive []*member
 		for _, m := range g.members {
 			if m.alive && !m.closing {
@@ -122,9 +122,9 @@ func (s *Sim) applyEvent(i int) {
 		for k := len(alive) - 1; k >= ev.To; k-- {
 			alive[k].requestClose()
 		}
-	case experiment.ActProducerRate:
+	case scenario.ActProducerRate:
 		// Already in the producer's rate schedule (buildTopics).
-	case experiment.ActRollingRestart:
+	case scenario.ActRollingRestart:
 		// Every member, one after another in join order, each a clean
 		// stop (a deploy sends SIGTERM) and a start after downtime.
 		var alive []*member
@@ -137,7 +137,7 @@ func (s *Sim) applyEvent(i int) {
 			s.control(engine.Event{At: now + engine.Time(k)*engine.FromDuration(ev.Interval), Kind: evRollStep,
 				Target: int32(m.idx), Arg: int64(engine.FromDuration(ev.Downtime))})
 		}
-	case experiment.ActAddPartitions:
+	case scenario.ActAddPartitions:
 		// Partitions already exist in the topic's schedule (buildTopics);
 		// each group's members find them at their next metadata refresh.
 		t := s.topicBy[ev.Topic]
@@ -148,7 +148,7 @@ func (s *Sim) applyEvent(i int) {
 				}
 			}
 		}
-	case experiment.ActCoordinatorFailover:
+	case scenario.ActCoordinatorFailover:
 		if g.kc != nil {
 			g.kc.failover(engine.FromDuration(ev.Downtime))
 		} else {
@@ -157,7 +157,7 @@ func (s *Sim) applyEvent(i int) {
 	}
 }
 
-func describeEvent(ev *experiment.Event) string {
+func describeEvent(ev *scenario.Event) string {
 	s := ev.Action.String()
 	if ev.Topic != "" {
 		s += " topic=" + ev.Topic

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // Options are run-time knobs that are not part of the experiment.
@@ -76,7 +76,7 @@ const producerMetadataMaxAge = 5 * engine.Minute
 
 // Sim is one run: a scenario, a seed and the state of every entity.
 type Sim struct {
-	sc   *experiment.Scenario
+	sc   *scenario.Scenario
 	seed uint64
 	opt  Options
 	q    *engine.Queue
@@ -108,7 +108,7 @@ type Sim struct {
 }
 
 // Run simulates one scenario with one seed and returns its measurements.
-func Run(sc *experiment.Scenario, seed uint64, opt Options) (*Result, error) {
+func Run(sc *scenario.Scenario, seed uint64, opt Options) (*Result, error) {
 	s, err := newSim(sc, seed, opt)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func Run(sc *experiment.Scenario, seed uint64, opt Options) (*Result, error) {
 	return s.result(), nil
 }
 
-func newSim(sc *experiment.Scenario, seed uint64, opt Options) (*Sim, error) {
+func newSim(sc *scenario.Scenario, seed uint64, opt Options) (*Sim, error) {
 	s := &Sim{
 		sc:      sc,
 		seed:    seed,
@@ -154,12 +154,12 @@ func newSim(sc *experiment.Scenario, seed uint64, opt Options) (*Sim, error) {
 // whole schedule must be known before the first draw).
 func (s *Sim) buildTopics() error {
 	extraRates := map[string][]rateStep{}
-	added := map[string][]experiment.Event{}
+	added := map[string][]scenario.Event{}
 	for _, ev := range s.sc.Events {
 		switch ev.Action {
-		case experiment.ActProducerRate:
+		case scenario.ActProducerRate:
 			extraRates[ev.Producer] = append(extraRates[ev.Producer], rateStep{engine.FromDuration(ev.At), ev.Rate})
-		case experiment.ActAddPartitions:
+		case scenario.ActAddPartitions:
 			added[ev.Topic] = append(added[ev.Topic], ev)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
-	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // topic holds every partition the topic will ever have (add_partitions
@@ -111,8 +111,8 @@ type rateStep struct {
 	rate float64
 }
 
-func newFeed(p *experiment.Producer, changes []rateStep) *feed {
-	f := &feed{name: p.Name, poisson: p.Arrivals == experiment.Poisson, byCount: map[int][]float64{}}
+func newFeed(p *scenario.Producer, changes []rateStep) *feed {
+	f := &feed{name: p.Name, poisson: p.Arrivals == scenario.Poisson, byCount: map[int][]float64{}}
 	f.steps = append(f.steps, rateStep{0, p.Rate})
 	for _, rc := range p.RateChanges {
 		f.steps = append(f.steps, rateStep{engine.FromDuration(rc.At), rc.Rate})
@@ -126,12 +126,12 @@ func newFeed(p *experiment.Producer, changes []rateStep) *feed {
 		f.cum[i] = f.cum[i-1] + f.steps[i-1].rate*(f.steps[i].at-f.steps[i-1].at).Seconds()
 	}
 	switch p.Keys {
-	case experiment.KeysUniform:
+	case scenario.KeysUniform:
 		f.keyWeights = make([]float64, p.KeyCount)
 		for i := range f.keyWeights {
 			f.keyWeights[i] = 1 / float64(p.KeyCount)
 		}
-	case experiment.KeysZipf:
+	case scenario.KeysZipf:
 		f.keyWeights = make([]float64, p.KeyCount)
 		var sum float64
 		for i := range f.keyWeights {

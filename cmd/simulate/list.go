@@ -8,6 +8,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // eventFields documents each action's fields (SPEC's event table).
@@ -49,7 +50,7 @@ func cmdList(args []string, out io.Writer) error {
 	fmt.Fprintln(tw, "  consumer\tgroup.protocol = \"consumer\"\tKIP-848: heartbeat-driven, per-member reconciliation")
 	fmt.Fprintln(tw, "\t\t")
 	fmt.Fprintln(tw, "EVENT ACTIONS\t\t")
-	for _, a := range experiment.ActionNames() {
+	for _, a := range scenario.ActionNames() {
 		fmt.Fprintf(tw, "  %s\t%s\t\n", a, eventFields[a])
 	}
 	fmt.Fprintln(tw, "\t\t")
