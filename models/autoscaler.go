@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -23,15 +24,7 @@ type autoscaler struct {
 	cfg       *scenario.Autoscaler
 	lastScale engine.Time
 	scaled    bool
-	steps     []ScaleStep
-}
-
-// ScaleStep is one autoscaler decision that changed the group's size.
-type ScaleStep struct {
-	TS   float64 `json:"t_s"`
-	From int     `json:"from"`
-	To   int     `json:"to"`
-	Lag  int64   `json:"lag"`
+	steps     []metrics.ScaleStep
 }
 
 func newAutoscaler(g *group) *autoscaler {
@@ -84,7 +77,7 @@ func (a *autoscaler) poll() {
 		return // scale-down stabilization
 	}
 	s.tracef("%s autoscaler: lag %d -> %d consumers (from %d)", a.g.name, lag, desired, current)
-	a.steps = append(a.steps, ScaleStep{TS: round(now.Seconds()), From: current, To: desired, Lag: lag})
+	a.steps = append(a.steps, metrics.ScaleStep{TS: metrics.Round(now.Seconds()), From: current, To: desired, Lag: lag})
 	a.lastScale, a.scaled = now, true
 	for k := current; k < desired; k++ {
 		newMember(a.g, len(a.g.members)).start()

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -85,7 +86,7 @@ func benchRun(b *testing.B, sc *scenario.Scenario) {
 				}
 			}
 		}()
-		r, err := Run(sc, 1, Options{OnSample: func(SeriesRow) {}})
+		r, err := Run(sc, 1, Options{OnSample: func(metrics.SeriesRow) {}})
 		close(stop)
 		if m := <-done; m > peak {
 			peak = m

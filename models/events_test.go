@@ -7,16 +7,17 @@ import (
 	"time"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
-func rowAt(r *Result, ts float64) SeriesRow {
+func rowAt(r *metrics.Result, ts float64) metrics.SeriesRow {
 	for _, row := range r.Series {
 		if row.TS == ts {
 			return row
 		}
 	}
-	return SeriesRow{}
+	return metrics.SeriesRow{}
 }
 
 // slow multiplies one member's processing time for a while: a consumer at

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -28,7 +29,7 @@ func groupCfg(name string, consumers int, perRecord time.Duration) scenario.Grou
 	return g
 }
 
-func run(t *testing.T, sc *scenario.Scenario, trace bool) (*Result, string) {
+func run(t *testing.T, sc *scenario.Scenario, trace bool) (*metrics.Result, string) {
 	t.Helper()
 	var b strings.Builder
 	opt := Options{CheckInvariants: true}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 )
 
 // The KIP-848 consumer group coordinator (group.protocol = consumer,
@@ -392,7 +393,7 @@ func (c *kcoord) computeTarget() {
 	if c.openRow >= 0 {
 		gm.rebalances[c.openRow].EndS = now.Seconds() // superseded before it was reached
 	}
-	gm.rebalances = append(gm.rebalances, RebalanceRow{Group: c.g.name, Generation: c.targetEpoch, StartS: now.Seconds(),
+	gm.rebalances = append(gm.rebalances, metrics.RebalanceRow{Group: c.g.name, Generation: c.targetEpoch, StartS: now.Seconds(),
 		EndS: -1, Cause: c.pendingCause, Members: len(c.members), Moved: moved})
 	c.openRow = len(gm.rebalances) - 1
 	if gm.everStable {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -107,7 +108,7 @@ func TestJoinWaitsAtBarrierForLongBatch(t *testing.T) {
 	sc.Duration = 3 * time.Minute
 	sc.Events = []scenario.Event{{At: 100 * time.Second, Action: scenario.ActJoin, Group: "g", Count: 1, Member: -1}}
 	r, tr := run(t, sc, true)
-	var rb *RebalanceRow
+	var rb *metrics.RebalanceRow
 	for i := range r.Rebalances {
 		if r.Rebalances[i].StartS >= 100 {
 			rb = &r.Rebalances[i]
@@ -172,7 +173,7 @@ func TestTimelineAndHeatmap(t *testing.T) {
 	}
 	dead := r.Timelines[2].Spans
 	last := dead[len(dead)-1]
-	if last.State != StateDead || last.Start != 60 || last.End != 180 {
+	if last.State != metrics.StateDead || last.Start != 60 || last.End != 180 {
 		t.Errorf("member 2 should be dead from 60 s to the end, last span %+v", last)
 	}
 	for _, tl := range r.Timelines {
@@ -183,14 +184,14 @@ func TestTimelineAndHeatmap(t *testing.T) {
 			}
 			prevEnd = sp.End
 		}
-		if tl.Spans[0].State != StateRebalancing || tl.Spans[1].State != StateProcessing {
+		if tl.Spans[0].State != metrics.StateRebalancing || tl.Spans[1].State != metrics.StateProcessing {
 			t.Errorf("%s starts %v then %v, want rebalancing then processing", tl.Label, tl.Spans[0].State, tl.Spans[1].State)
 		}
 	}
 	// The survivors rebalance when the session of member 2 expires (~102 s).
 	sawRebalance := false
 	for _, sp := range r.Timelines[0].Spans {
-		if sp.State == StateRebalancing && sp.Start > 100 && sp.Start < 105 {
+		if sp.State == metrics.StateRebalancing && sp.Start > 100 && sp.Start < 105 {
 			sawRebalance = true
 		}
 	}

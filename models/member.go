@@ -7,6 +7,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -183,7 +184,8 @@ type member struct {
 	kSeq         int64   // numbers reconciliations; stale continuations are dropped
 	kCallbackSeq int64   // the reconciliation whose callback is running
 	startedAt    engine.Time
-	spans        []Span // timeline (Options.Timeline)
+	spans        []metrics. // timeline (Options.Timeline)
+			Span
 }
 
 type ownedPart struct {

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 )
 
 // groupMetrics accumulates one group's measurements (SPEC "Metrics").
@@ -17,7 +18,7 @@ type groupMetrics struct {
 	maxPause engine.Time             // longest continuous pause of one partition
 
 	moved      int64
-	rebalances []RebalanceRow
+	rebalances []metrics.RebalanceRow
 	// rebalancing periods
 	rbOpen      bool
 	rbStart     engine.Time
@@ -44,7 +45,7 @@ type groupMetrics struct {
 	idleMax      int
 	lastIdle     int
 	lastConsumed int64
-	series       []SeriesRow
+	series       []metrics.SeriesRow
 }
 
 func (gm *groupMetrics) init(parts int, slo bool) {

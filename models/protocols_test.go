@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -118,7 +119,7 @@ func TestConsumerProtocolMovesWithinTwoHeartbeats(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := r.Groups[0]
-		var scale *RebalanceRow
+		var scale *metrics.RebalanceRow
 		for i := range r.Rebalances {
 			if r.Rebalances[i].StartS >= 60 {
 				scale = &r.Rebalances[i]

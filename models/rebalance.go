@@ -1,6 +1,9 @@
 package models
 
-import "github.com/rebalance-sim/rebalance-sim/engine"
+import (
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
+)
 
 // Rebalance bookkeeping for the classic protocol: one row per generation in
 // rebalances.csv, the time spent rebalancing (leaving Stable until Stable
@@ -14,7 +17,7 @@ func (c *coordinator) openRebalance(reason string) {
 		// The previous generation never became Stable: its row ends here.
 		gm.rebalances[c.openRow].EndS = now.Seconds()
 	}
-	gm.rebalances = append(gm.rebalances, RebalanceRow{Group: c.g.name, Generation: -1, StartS: now.Seconds(), EndS: -1, Cause: reason})
+	gm.rebalances = append(gm.rebalances, metrics.RebalanceRow{Group: c.g.name, Generation: -1, StartS: now.Seconds(), EndS: -1, Cause: reason})
 	c.openRow = len(gm.rebalances) - 1
 	if !gm.rbOpen {
 		gm.rbOpen = true

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
@@ -19,7 +20,7 @@ type Options struct {
 	CheckInvariants bool
 	// OnSample receives each timeseries row as it is taken; when nil the
 	// rows are kept in Result.Series.
-	OnSample func(SeriesRow)
+	OnSample func(metrics.SeriesRow)
 	// PartitionLag records every partition's lag in each row.
 	PartitionLag bool
 	// Timeline records each member's state spans (Result.Timelines).
@@ -108,7 +109,7 @@ type Sim struct {
 }
 
 // Run simulates one scenario with one seed and returns its measurements.
-func Run(sc *scenario.Scenario, seed uint64, opt Options) (*Result, error) {
+func Run(sc *scenario.Scenario, seed uint64, opt Options) (*metrics.Result, error) {
 	s, err := newSim(sc, seed, opt)
 	if err != nil {
 		return nil, err

@@ -1,63 +1,36 @@
 package models
 
-import "github.com/rebalance-sim/rebalance-sim/engine"
-
-// MemberState is what a member is doing, for timelines (charts).
-type MemberState int8
-
-const (
-	StateProcessing  MemberState = iota // owns partitions and fetches them
-	StateRebalancing                    // in a barrier, revoked, or waiting for positions
-	StateIdle                           // alive and in the group, owning nothing
-	StateStalled                        // its poll loop is stalled
-	StateDead                           // not running
+import (
+	"github.com/rebalance-sim/rebalance-sim/engine"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 )
-
-func (s MemberState) String() string {
-	return [...]string{"processing", "rebalancing", "idle", "stalled", "dead"}[s]
-}
-
-// Span is one stretch of a member's timeline: [Start, End) in seconds.
-type Span struct {
-	Start, End float64
-	State      MemberState
-}
-
-// Timeline is one member slot's spans. Label names the slot and its latest
-// member id.
-type Timeline struct {
-	Group string
-	Slot  int
-	Label string
-	Spans []Span
-}
 
 // state derives the member's timeline state. It changes only at protocol
 // steps, never per poll, so a timeline has a few spans per rebalance.
-func (m *member) state() MemberState {
+func (m *member) state() metrics.MemberState {
 	switch {
 	case !m.alive:
-		return StateDead
+		return metrics.StateDead
 	case m.stalled:
-		return StateStalled
+		return metrics.StateStalled
 	case m.g.consumerProtocol() && (m.kReconciling || m.cstate == csJoining || m.cstate == csFinding):
 		if len(m.owned) == 0 {
-			return StateRebalancing
+			return metrics.StateRebalancing
 		}
 	case m.cstate != csStable && (m.eager() || len(m.owned) == 0):
-		return StateRebalancing
+		return metrics.StateRebalancing
 	case m.app == appJoining || m.app == appFetching:
-		return StateRebalancing
+		return metrics.StateRebalancing
 	}
 	for _, op := range m.owned {
 		if op.gp.fetchableBy(m) {
-			return StateProcessing
+			return metrics.StateProcessing
 		}
 	}
 	if len(m.owned) > 0 || (m.rejoin && m.eager()) {
-		return StateRebalancing
+		return metrics.StateRebalancing
 	}
-	return StateIdle
+	return metrics.StateIdle
 }
 
 // note records the member's state if it changed (Options.Timeline).
@@ -82,7 +55,7 @@ func (m *member) note() {
 		}
 		last.End = now
 	}
-	m.spans = append(m.spans, Span{Start: now, End: -1, State: st})
+	m.spans = append(m.spans, metrics.Span{Start: now, End: -1, State: st})
 }
 
 // noteAll records every member of the group (after a group-wide change).
@@ -96,20 +69,20 @@ func (g *group) noteAll() {
 }
 
 // timelines closes the spans at the end of the run.
-func (s *Sim) timelines() []Timeline {
+func (s *Sim) timelines() []metrics.Timeline {
 	if !s.opt.Timeline {
 		return nil
 	}
-	var out []Timeline
+	var out []metrics.Timeline
 	end := s.end.Seconds()
 	for _, g := range s.groups {
 		for _, m := range g.members {
-			spans := append([]Span(nil), m.spans...)
+			spans := append([]metrics.Span(nil), m.spans...)
 			if n := len(spans); n > 0 && spans[n-1].End < 0 {
 				spans[n-1].End = end
 			}
 			label := m.describe()
-			out = append(out, Timeline{Group: g.name, Slot: m.slot, Label: label, Spans: spans})
+			out = append(out, metrics.Timeline{Group: g.name, Slot: m.slot, Label: label, Spans: spans})
 		}
 	}
 	return out

@@ -10,7 +10,7 @@ import (
 	"github.com/rebalance-sim/rebalance-sim/charts"
 	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/runner"
 )
 
@@ -52,7 +52,7 @@ func newSampler(run *experiment.Run) *sampler {
 	return sp
 }
 
-func (sp *sampler) add(r *models.SeriesRow) {
+func (sp *sampler) add(r *metrics.SeriesRow) {
 	if d := sp.groups[r.Group]; d != nil {
 		d.Add(charts.Sample{T: r.TS, ProducedPerS: r.ProducedPerS, ConsumedPerS: r.ConsumedPerS, Lag: r.Lag,
 			LagTimeS: r.LagTimeS, Members: r.Members, IdleMembers: r.IdleMembers,
@@ -167,7 +167,7 @@ func (w *Writer) chartExperiment(outs []runner.Outcome, verdicts []*RunVerdict) 
 	return cx
 }
 
-func summaryOf(g *models.GroupResult) charts.Summary {
+func summaryOf(g *metrics.GroupResult) charts.Summary {
 	return charts.Summary{
 		ThroughputPerS: g.ThroughputPerS, LagMax: g.Lag.Max, LagMean: g.Lag.Mean, LagTimeMaxS: g.LagTimeS.Max,
 		IdleMean: g.IdleMembers.Mean, IdleMax: g.IdleMembers.Max, Duplicates: g.Duplicates, Rebalances: g.Rebalances,

@@ -10,7 +10,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/charts"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/runner"
 )
 
@@ -52,7 +52,7 @@ type manifest struct {
 
 type shardRun struct {
 	Index   int                        `json:"index"`
-	Result  *models.Result             `json:"result"`
+	Result  *metrics.Result            `json:"result"`
 	Samples map[string][]charts.Sample `json:"samples,omitempty"`
 }
 

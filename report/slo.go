@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/rebalance-sim/rebalance-sim/experiment"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/runner"
 )
 
@@ -55,7 +55,7 @@ func judge(x *experiment.Experiment, outs []runner.Outcome) []*RunVerdict {
 	return v
 }
 
-func judgeRun(slo *experiment.SLO, r *models.Result) *RunVerdict {
+func judgeRun(slo *experiment.SLO, r *metrics.Result) *RunVerdict {
 	rv := &RunVerdict{Pass: true}
 	for _, g := range r.Groups {
 		w := g.AfterWarmup

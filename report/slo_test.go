@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/rebalance-sim/rebalance-sim/experiment"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/runner"
 )
 
@@ -18,9 +18,9 @@ func outcome(variant string, consumers, partitions int64, seed uint64, lagTime f
 			{Path: "groups.g.consumers", Value: consumers},
 			{Path: "topics.t.partitions", Value: partitions},
 		}},
-		Result: &models.Result{Groups: []models.GroupResult{{
+		Result: &metrics.Result{Groups: []metrics.GroupResult{{
 			Group:       "g",
-			AfterWarmup: &models.WarmupStats{LagTimeMaxS: lagTime, LagMax: 10},
+			AfterWarmup: &metrics.WarmupStats{LagTimeMaxS: lagTime, LagMax: 10},
 		}}},
 	}
 }
@@ -39,9 +39,9 @@ func sweepExperiment(variants ...string) *experiment.Experiment {
 
 func TestJudgeChecksEveryObjectiveSet(t *testing.T) {
 	slo := &experiment.SLO{MaxLag: 100, MaxLagTime: 30 * time.Second, P99Latency: 250 * time.Millisecond, MaxPause: 5 * time.Second}
-	r := &models.Result{Groups: []models.GroupResult{
-		{Group: "a", AfterWarmup: &models.WarmupStats{LagMax: 100, LagTimeMaxS: 12, LatencyP99Ms: 250, PauseMaxS: 1}},
-		{Group: "b", AfterWarmup: &models.WarmupStats{LagMax: 7, LagTimeMaxS: 31.5, LatencyP99Ms: 10, PauseMaxS: 5.5}},
+	r := &metrics.Result{Groups: []metrics.GroupResult{
+		{Group: "a", AfterWarmup: &metrics.WarmupStats{LagMax: 100, LagTimeMaxS: 12, LatencyP99Ms: 250, PauseMaxS: 1}},
+		{Group: "b", AfterWarmup: &metrics.WarmupStats{LagMax: 7, LagTimeMaxS: 31.5, LatencyP99Ms: 10, PauseMaxS: 5.5}},
 	}}
 	v := judgeRun(slo, r)
 	if v.Pass {

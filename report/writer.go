@@ -13,7 +13,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/charts"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/runner"
 )
 
@@ -91,7 +91,7 @@ func (w *Writer) Abort() { os.RemoveAll(w.tmp) }
 
 // Sink returns the consumer of run i's timeseries rows: they go straight to
 // a file of their own, so memory stays flat however long the run.
-func (w *Writer) Sink(i int) func(models.SeriesRow) {
+func (w *Writer) Sink(i int) func(metrics.SeriesRow) {
 	f, err := os.Create(filepath.Join(w.tmp, seriesName(i, w.shard != nil)))
 	sf := &seriesFile{f: f, w: bufio.NewWriterSize(f, 64<<10), keep: w.shard != nil}
 	w.mu.Lock()
@@ -107,7 +107,7 @@ func (w *Writer) Sink(i int) func(models.SeriesRow) {
 	w.mu.Unlock()
 	id := w.x.Runs[i].ID
 	var buf []byte
-	return func(r models.SeriesRow) {
+	return func(r metrics.SeriesRow) {
 		if sp != nil {
 			sp.add(&r)
 		}
@@ -203,13 +203,13 @@ type jsonSummary struct {
 }
 
 type jsonRun struct {
-	ID      string               `json:"id"`
-	Variant string               `json:"variant"`
-	Seed    uint64               `json:"seed"`
-	Sweep   map[string]any       `json:"sweep"`
-	SLOPass *bool                `json:"slo_pass"`
-	SLO     *RunVerdict          `json:"slo,omitempty"`
-	Groups  []models.GroupResult `json:"groups"`
+	ID      string                `json:"id"`
+	Variant string                `json:"variant"`
+	Seed    uint64                `json:"seed"`
+	Sweep   map[string]any        `json:"sweep"`
+	SLOPass *bool                 `json:"slo_pass"`
+	SLO     *RunVerdict           `json:"slo,omitempty"`
+	Groups  []metrics.GroupResult `json:"groups"`
 }
 
 func (w *Writer) writeJSON(outs []runner.Outcome, verdicts []*RunVerdict) error {
@@ -300,7 +300,7 @@ func sweepString(r *experiment.Run) string {
 
 const seriesHeader = "run,group,t_s,produced_per_s,consumed_per_s,lag,lag_time_s,members,idle_members,paused_partitions,rebalancing,generation\n"
 
-func appendSeriesRow(b []byte, run string, r *models.SeriesRow) []byte {
+func appendSeriesRow(b []byte, run string, r *metrics.SeriesRow) []byte {
 	b = append(b, csvField(run)...)
 	b = append(b, ',')
 	b = append(b, csvField(r.Group)...)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
+	"github.com/rebalance-sim/rebalance-sim/metrics"
 	"github.com/rebalance-sim/rebalance-sim/models"
 )
 
@@ -16,7 +17,7 @@ type Options struct {
 	Parallel int
 	// Sink, when set, is asked for one timeseries consumer per run index;
 	// each run streams its samples to it instead of keeping them.
-	Sink func(run int) func(models.SeriesRow)
+	Sink func(run int) func(metrics.SeriesRow)
 	// Detail says which runs record member timelines and a per-partition
 	// lag heat map (for their charts), and with how many columns; nil: none.
 	Detail func(run int) (timeline bool, heatmapColumns int)
@@ -39,7 +40,7 @@ type Options struct {
 type Outcome struct {
 	Index  int
 	Run    *experiment.Run
-	Result *models.Result
+	Result *metrics.Result
 }
 
 // Execute runs the selected runs of x and returns their outcomes in run
@@ -116,7 +117,7 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 
 // safeRun turns a broken model invariant (a panic) into an error, so one bad
 // run cannot take the process down with other runs' work half written.
-func safeRun(run *experiment.Run, opt models.Options) (res *models.Result, err error) {
+func safeRun(run *experiment.Run, opt models.Options) (res *metrics.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("internal error (please report it): %v", r)
