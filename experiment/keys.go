@@ -131,6 +131,7 @@ var brokerSection = (&section{
 		ms("group.max.session.timeout.ms", 1800000, 1, maxJavaInt, "largest session.timeout.ms a classic member may ask for"),
 		ms("group.consumer.heartbeat.interval.ms", 5000, 5000, 15000, "heartbeat interval of consumer-protocol groups (KIP-848)"),
 		ms("group.consumer.session.timeout.ms", 45000, 45000, 60000, "session timeout of consumer-protocol groups (KIP-848)"),
+		ms("group.consumer.assignment.interval.ms", 1000, 0, 15000, "consumer-protocol groups recompute their target assignment at most this often (KIP-1263, Kafka 4.3+)"),
 		ms("broker.session.timeout.ms", 9000, 1, maxJavaInt, "KRaft fences a crashed coordinator's broker after this"),
 		dur("group_load_time", "1s", false, "time a new coordinator takes to load the group"),
 	},

@@ -82,14 +82,15 @@ func TestEveryKeyIsRead(t *testing.T) {
 		SampleInterval: 250 * time.Millisecond,
 		BatchInterval:  5 * time.Millisecond,
 		Broker: scenario.Broker{
-			InitialRebalanceDelay:     0,
-			NetworkLatency:            2 * time.Millisecond,
-			MinSessionTimeout:         5 * time.Second,
-			MaxSessionTimeout:         10 * time.Minute,
-			ConsumerHeartbeatInterval: 15 * time.Second,
-			ConsumerSessionTimeout:    time.Minute,
-			BrokerSessionTimeout:      8 * time.Second,
-			GroupLoadTime:             3 * time.Second,
+			InitialRebalanceDelay:      0,
+			NetworkLatency:             2 * time.Millisecond,
+			MinSessionTimeout:          5 * time.Second,
+			MaxSessionTimeout:          10 * time.Minute,
+			ConsumerHeartbeatInterval:  15 * time.Second,
+			ConsumerSessionTimeout:     time.Minute,
+			ConsumerAssignmentInterval: time.Second, // not set: the default
+			BrokerSessionTimeout:       8 * time.Second,
+			GroupLoadTime:              3 * time.Second,
 		},
 		Topics: []scenario.Topic{{Name: "audit", Partitions: 1, Line: 20}, {Name: "orders", Partitions: 12, Line: 18}},
 		Producers: []scenario.Producer{{

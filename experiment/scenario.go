@@ -83,14 +83,15 @@ func (b *scenarioBuild) broker(top tbl) {
 	get := func(k string) val { return c.get(t, brokerSection, k) }
 	minS, maxS := get("group.min.session.timeout.ms"), get("group.max.session.timeout.ms")
 	b.sc.Broker = scenario.Broker{
-		InitialRebalanceDelay:     get("group.initial.rebalance.delay.ms").d,
-		NetworkLatency:            get("network_latency").d,
-		MinSessionTimeout:         minS.d,
-		MaxSessionTimeout:         maxS.d,
-		ConsumerHeartbeatInterval: get("group.consumer.heartbeat.interval.ms").d,
-		ConsumerSessionTimeout:    get("group.consumer.session.timeout.ms").d,
-		BrokerSessionTimeout:      get("broker.session.timeout.ms").d,
-		GroupLoadTime:             get("group_load_time").d,
+		InitialRebalanceDelay:      get("group.initial.rebalance.delay.ms").d,
+		NetworkLatency:             get("network_latency").d,
+		MinSessionTimeout:          minS.d,
+		MaxSessionTimeout:          maxS.d,
+		ConsumerHeartbeatInterval:  get("group.consumer.heartbeat.interval.ms").d,
+		ConsumerSessionTimeout:     get("group.consumer.session.timeout.ms").d,
+		ConsumerAssignmentInterval: get("group.consumer.assignment.interval.ms").d,
+		BrokerSessionTimeout:       get("broker.session.timeout.ms").d,
+		GroupLoadTime:              get("group_load_time").d,
 	}
 	if minS.ok && maxS.ok && minS.i > maxS.i {
 		c.fail(t.p.key("group.min.session.timeout.ms"),

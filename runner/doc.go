@@ -1,4 +1,4 @@
-// Package runner executes an experiment's runs: each run is one models.Run
+// Package runner executes an experiment's runs: each run is one sim.Run
 // on one goroutine, runs go in parallel across workers, and results come back
 // in the experiment's fixed run order whatever the parallelism.
 //

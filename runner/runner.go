@@ -8,7 +8,7 @@ import (
 	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
 	"github.com/rebalance-sim/rebalance-sim/metrics"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	"github.com/rebalance-sim/rebalance-sim/sim"
 )
 
 // Options control how runs are executed.
@@ -74,7 +74,7 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 			for j := range jobs {
 				i := idx[j]
 				run := &x.Runs[i]
-				mopt := models.Options{MeasureSLO: opt.MeasureSLO, SLOWarmup: opt.SLOWarmup}
+				mopt := sim.Options{MeasureSLO: opt.MeasureSLO, SLOWarmup: opt.SLOWarmup}
 				if opt.Detail != nil {
 					mopt.Timeline, mopt.HeatmapColumns = opt.Detail(i)
 				}
@@ -117,11 +117,11 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 
 // safeRun turns a broken model invariant (a panic) into an error, so one bad
 // run cannot take the process down with other runs' work half written.
-func safeRun(run *experiment.Run, opt models.Options) (res *metrics.Result, err error) {
+func safeRun(run *experiment.Run, opt sim.Options) (res *metrics.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("internal error (please report it): %v", r)
 		}
 	}()
-	return models.Run(run.Scenario, run.Seed, opt)
+	return sim.Run(run.Scenario, run.Seed, opt)
 }

@@ -29,6 +29,10 @@ type Broker struct {
 	// KIP-848 (group.protocol = consumer).
 	ConsumerHeartbeatInterval time.Duration // "group.consumer.heartbeat.interval.ms" = 5000 (5000..15000)
 	ConsumerSessionTimeout    time.Duration // "group.consumer.session.timeout.ms" = 45000 (45000..60000)
+	// ConsumerAssignmentInterval is "group.consumer.assignment.interval.ms"
+	// = 1000 (0..15000, KIP-1263, Kafka 4.3+): a target assignment is
+	// computed at most this often.
+	ConsumerAssignmentInterval time.Duration
 	// Coordinator failover.
 	BrokerSessionTimeout time.Duration // "broker.session.timeout.ms" = 9000 (KRaft fencing)
 	GroupLoadTime        time.Duration // group_load_time = "1s": new coordinator loading the group

@@ -11,7 +11,7 @@ import (
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
 	"github.com/rebalance-sim/rebalance-sim/experiment"
-	"github.com/rebalance-sim/rebalance-sim/models"
+	world "github.com/rebalance-sim/rebalance-sim/sim"
 )
 
 // cmdDescribe prints a group as `kafka-consumer-groups.sh --describe` would
@@ -53,7 +53,7 @@ func cmdDescribe(args []string, out io.Writer) error {
 			return usagef("--run %q: no such run; runs are: %s", *runID, strings.Join(ids, ", "))
 		}
 	}
-	snap, err := models.Describe(run.Scenario, run.Seed, engine.FromDuration(at))
+	snap, err := world.Describe(run.Scenario, run.Seed, engine.FromDuration(at))
 	if err != nil {
 		return usageError{err}
 	}
@@ -92,7 +92,7 @@ func offset(v int64) string {
 	return strconv.FormatInt(v, 10)
 }
 
-func printDescribe(out io.Writer, g *models.GroupSnapshot) {
+func printDescribe(out io.Writer, g *world.GroupSnapshot) {
 	switch {
 	case g.State == "PreparingRebalance" || g.State == "CompletingRebalance":
 		fmt.Fprintf(out, "Warning: Consumer group '%s' is rebalancing.\n\n", g.Group)
