@@ -26,6 +26,10 @@ type Coordinator interface {
 	Members() int
 	// Has reports whether process p is a member.
 	Has(p Proc) bool
+	// Idle reports whether process p is a member that the group's current
+	// assignment (classic: the last plan; KIP-848: the target) leaves
+	// without partitions.
+	Idle(p Proc) bool
 	// RemovalHorizon is the earliest time a coordinator timer may remove a
 	// member that is not silent (a join, sync or revocation deadline):
 	// members may not run ahead of it on their own clock.

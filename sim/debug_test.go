@@ -32,5 +32,5 @@ func TestDebugTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("%+v\n", r.Groups)
+	fmt.Printf("%+v\n%+v\n", r.Groups, r.Rebalances)
 }

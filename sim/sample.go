@@ -68,16 +68,13 @@ func (s *Sim) sample() {
 	}
 }
 
-// idle counts the group's members (processes the coordinator has in the
-// group) whose latest assignment is empty: over-provisioning, not
-// rebalancing (docs/metrics.md).
+// idle counts the group's running members that its current assignment
+// leaves without partitions (the last plan, or the KIP-848 target):
+// over-provisioning, not rebalancing (docs/metrics.md).
 func (g *group) idle() int {
 	n := 0
 	for _, m := range g.members {
-		if !m.alive || !g.coord.Has(m.proc) {
-			continue
-		}
-		if v := m.client.View(); v.Assigned && len(v.Assignment) == 0 {
+		if m.alive && g.coord.Idle(m.proc) {
 			n++
 		}
 	}

@@ -1,6 +1,10 @@
 package classic
 
-import "github.com/rebalance-sim/rebalance-sim/protocol"
+import (
+	"slices"
+
+	"github.com/rebalance-sim/rebalance-sim/protocol"
+)
 
 // The heartbeat thread (AbstractCoordinator.HeartbeatThread, model.md
 // §3.5): a heartbeat every heartbeat.interval.ms while the member is in a
@@ -59,6 +63,13 @@ func (c *Client) PollTimeout(now Time) {
 	c.tracef("max.poll.interval.ms expired")
 	c.maybeLeave()
 	c.resetAndRejoin(true)
+	if len(c.owned) > 0 {
+		// Its claim on them ends here: the next generation may give them to
+		// others, and the next poll() only runs onPartitionsLost (the batch
+		// in hand finishes, a zombie's work). The world stops counting it
+		// as their holder now.
+		c.out.Add(protocol.Effect{Kind: protocol.Lose, Parts: slices.Clone(c.owned)})
+	}
 }
 
 // maybeLeave sends LeaveGroup if the member is a dynamic member of a

@@ -71,6 +71,8 @@ type member struct {
 	userData         []TP
 	userDataGen      int32
 
+	planned      bool // a plan has given this member its assignment
+	idle         bool // the last plan gave it nothing
 	awaitingJoin *Message // pending JoinGroup, answered when the phase completes
 	awaitingSync *Message
 	isNew        bool
@@ -95,9 +97,9 @@ type pendingMember struct {
 	session protocol.Timer
 }
 
-func (c *Coordinator) dropProc(p protocol.Proc) {
-	if c.procs[p]--; c.procs[p] <= 0 {
-		delete(c.procs, p)
+func (c *Coordinator) dropProc(m *member) {
+	if c.byProc[m.proc] == m {
+		delete(c.byProc, m.proc)
 	}
 }
 
@@ -123,7 +125,7 @@ type Coordinator struct {
 	members []*member
 	byID    map[string]*member    // NB: lookup only, never iterated.
 	keyed   map[int32]*member     // record key -> member; NB: lookup only
-	procs   map[protocol.Proc]int // members per process; NB: lookup only
+	byProc  map[protocol.Proc]*member // the member record of each process; NB: lookup only
 	static  map[string]*member    // instance id -> member; NB: lookup only.
 	// maxMembers: Java's HashMap never shrinks its table, and iteration
 	// order depends on the table size.
@@ -154,7 +156,7 @@ type Coordinator struct {
 
 // NewCoordinator returns the coordinator of an empty group.
 func NewCoordinator(cfg CoordinatorConfig, trace bool) *Coordinator {
-	c := &Coordinator{cfg: cfg, byID: map[string]*member{}, keyed: map[int32]*member{}, procs: map[protocol.Proc]int{}, static: map[string]*member{},
+	c := &Coordinator{cfg: cfg, byID: map[string]*member{}, keyed: map[int32]*member{}, byProc: map[protocol.Proc]*member{}, static: map[string]*member{},
 		pending: map[string]*pendingMember{}, pendingByKey: map[int32]*pendingMember{}, pendSync: map[*member]bool{}}
 	c.out.Tracing = trace
 	c.out.Prefix = cfg.Group + " coordinator: "
@@ -173,7 +175,13 @@ func (c *Coordinator) State() State { return c.state }
 func (c *Coordinator) Generation() int32 { return c.generation }
 
 // Has reports whether process p is a member.
-func (c *Coordinator) Has(p protocol.Proc) bool { return c.procs[p] > 0 }
+func (c *Coordinator) Has(p protocol.Proc) bool { return c.byProc[p] != nil }
+
+// Idle reports whether p is a member the last plan gave nothing.
+func (c *Coordinator) Idle(p protocol.Proc) bool {
+	m := c.byProc[p]
+	return m != nil && m.planned && m.idle
+}
 
 // Members is the member count (#MEMBERS).
 func (c *Coordinator) Members() int { return len(c.members) }

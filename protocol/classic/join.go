@@ -124,7 +124,7 @@ func (c *Coordinator) addMember(now Time, id string, m *Message) {
 	c.members = append(c.members, mem)
 	c.byID[id] = mem
 	c.keyed[mem.key] = mem
-	c.procs[mem.proc]++
+	c.byProc[mem.proc] = mem
 	if mem.instanceID != "" {
 		c.static[mem.instanceID] = mem
 	}
@@ -156,7 +156,7 @@ func (c *Coordinator) replaceStatic(now Time, old *member, id string, m *Message
 	delete(c.byID, old.id)
 	delete(c.pendSync, old)
 	c.keys++
-	mem := &member{key: c.keys, id: id, instanceID: old.instanceID, proc: m.From, assignment: old.assignment,
+	mem := &member{key: c.keys, id: id, instanceID: old.instanceID, proc: m.From, assignment: old.assignment, planned: old.planned, idle: old.idle,
 		rebalanceTimeout: old.rebalanceTimeout, sessionTimeout: old.sessionTimeout}
 	// The record keeps its place: the old member id leaves the HashMap and
 	// the new one is inserted (it goes last in insertion order).
@@ -166,8 +166,8 @@ func (c *Coordinator) replaceStatic(now Time, old *member, id string, m *Message
 	c.byID[id] = mem
 	delete(c.keyed, old.key)
 	c.keyed[mem.key] = mem
-	c.dropProc(old.proc)
-	c.procs[mem.proc]++
+	c.dropProc(old)
+	c.byProc[mem.proc] = mem
 	c.static[mem.instanceID] = mem
 	if c.leader == old {
 		c.leader = mem
@@ -436,7 +436,7 @@ func (c *Coordinator) remove(mem *member) {
 	c.members = append(c.members[:i], c.members[i+1:]...)
 	delete(c.byID, mem.id)
 	delete(c.keyed, mem.key)
-	c.dropProc(mem.proc)
+	c.dropProc(mem)
 	if mem.instanceID != "" && c.static[mem.instanceID] == mem {
 		delete(c.static, mem.instanceID)
 	}

@@ -38,12 +38,15 @@ func (c *Coordinator) onSyncGroup(now Time, m *Message) {
 // nothing), makes the group Stable and answers every parked SyncGroup.
 func (c *Coordinator) applyPlan(now Time, plan []protocol.MemberAssignment) {
 	for _, mem := range c.members {
-		mem.assignment = nil
+		mem.assignment, mem.planned = nil, true
 	}
 	for _, a := range plan {
 		if mem := c.byID[a.MemberID]; mem != nil {
 			mem.assignment = a.Parts
 		}
+	}
+	for _, mem := range c.members {
+		mem.idle = len(mem.assignment) == 0
 	}
 	c.prevState, c.state = c.state, Stable
 	moved := c.countMoves()

@@ -68,6 +68,7 @@ type member struct {
 	subscription     []string
 	rebalanceTimeout Time
 	staticLeft       bool // sent epoch -2: the assignment is held until the session expires
+	targeted         bool // a target assignment included it
 	deadline         Time
 	session          protocol.Timer
 	revoke           protocol.Timer
@@ -90,7 +91,7 @@ type Coordinator struct {
 	byID    map[string]*member
 	keyed   map[int32]*member
 	static  map[string]*member
-	procs   map[protocol.Proc]int // members per process; NB: lookup only
+	byProc  map[protocol.Proc]*member // the member record of each process; NB: lookup only
 	keys    int32
 
 	groupEpoch, targetEpoch int32
@@ -116,7 +117,7 @@ func NewCoordinator(cfg CoordinatorConfig, trace bool) *Coordinator {
 	if err != nil {
 		panic(fmt.Sprintf("consumer: %v", err))
 	}
-	c := &Coordinator{cfg: cfg, assignor: a, byID: map[string]*member{}, keyed: map[int32]*member{}, static: map[string]*member{}, procs: map[protocol.Proc]int{},
+	c := &Coordinator{cfg: cfg, assignor: a, byID: map[string]*member{}, keyed: map[int32]*member{}, static: map[string]*member{}, byProc: map[protocol.Proc]*member{},
 		holder: make([]*member, cfg.Topology.Total), lastOwner: make([]string, cfg.Topology.Total)}
 	c.out.Tracing = trace
 	c.out.Prefix = cfg.Group + " coordinator: "
@@ -132,12 +133,18 @@ func (c *Coordinator) Committed(tp TP) (int64, bool) { return c.offsets.Get(tp) 
 func (c *Coordinator) Generation() int32             { return c.targetEpoch }
 func (c *Coordinator) Members() int                  { return len(c.members) }
 
-// Has reports whether process p is a member.
-func (c *Coordinator) Has(p protocol.Proc) bool { return c.procs[p] > 0 }
+// Idle reports whether p is a member whose target assignment is empty.
+func (c *Coordinator) Idle(p protocol.Proc) bool {
+	m := c.byProc[p]
+	return m != nil && m.targeted && len(m.target) == 0
+}
 
-func (c *Coordinator) dropProc(p protocol.Proc) {
-	if c.procs[p]--; c.procs[p] <= 0 {
-		delete(c.procs, p)
+// Has reports whether process p is a member.
+func (c *Coordinator) Has(p protocol.Proc) bool { return c.byProc[p] != nil }
+
+func (c *Coordinator) dropProc(m *member) {
+	if c.byProc[m.proc] == m {
+		delete(c.byProc, m.proc)
 	}
 }
 
@@ -293,7 +300,7 @@ func (c *Coordinator) remove(m *member) {
 	c.members = append(c.members[:i], c.members[i+1:]...)
 	delete(c.byID, m.id)
 	delete(c.keyed, m.key)
-	c.dropProc(m.proc)
+	c.dropProc(m)
 	if m.instanceID != "" && c.static[m.instanceID] == m {
 		delete(c.static, m.instanceID)
 	}

@@ -98,9 +98,9 @@ func (c *Coordinator) join(now Time, m *Message) (*member, protocol.Err) {
 	if old := c.byID[m.MemberID]; old != nil {
 		// A member rejoining with its id: the record stays (its assignment
 		// too); the process may be a new one.
-		c.dropProc(old.proc)
+		c.dropProc(old)
 		old.proc = m.From
-		c.procs[old.proc]++
+		c.byProc[old.proc] = old
 		old.prevEpoch, old.epoch = 0, 0
 		return old, protocol.None
 	}
@@ -109,7 +109,7 @@ func (c *Coordinator) join(now Time, m *Message) (*member, protocol.Err) {
 	c.members = append(c.members, mem)
 	c.byID[mem.id] = mem
 	c.keyed[mem.key] = mem
-	c.procs[mem.proc]++
+	c.byProc[mem.proc] = mem
 	if mem.instanceID != "" {
 		c.static[mem.instanceID] = mem
 	}
@@ -124,15 +124,15 @@ func (c *Coordinator) join(now Time, m *Message) (*member, protocol.Err) {
 func (c *Coordinator) replaceStatic(old *member, m *Message) *member {
 	c.keys++
 	mem := &member{key: c.keys, id: m.MemberID, instanceID: old.instanceID, proc: m.From, state: old.state,
-		assigned: old.assigned, target: old.target, subscription: m.Subscription}
+		assigned: old.assigned, target: old.target, targeted: old.targeted, subscription: m.Subscription}
 	i := slices.Index(c.members, old)
 	c.members[i] = mem
 	delete(c.byID, old.id)
 	delete(c.keyed, old.key)
 	c.byID[mem.id] = mem
 	c.keyed[mem.key] = mem
-	c.dropProc(old.proc)
-	c.procs[mem.proc]++
+	c.dropProc(old)
+	c.byProc[mem.proc] = mem
 	c.static[mem.instanceID] = mem
 	old.session.Cancel()
 	old.revoke.Cancel()
@@ -208,6 +208,7 @@ func (c *Coordinator) computeTarget(now Time) {
 	}
 	for i, a := range plan {
 		c.members[i].target = protocol.FromAssignor(top, a.Topics)
+		c.members[i].targeted = true
 	}
 	c.targetEpoch = c.groupEpoch
 	c.lastAssignment, c.computed = now, true
