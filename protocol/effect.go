@@ -14,7 +14,7 @@ const (
 	// firing whose token the machine no longer holds is ignored by it.
 	Arm
 	// Assign: the member now owns Parts (their positions follow with
-	// Positions).
+	// Positions), given by generation (classic) or epoch (KIP-848) Gen.
 	Assign
 	// Revoke: the member gives up Parts (onPartitionsRevoked). Gen is the
 	// generation (classic) or target epoch (KIP-848) the revocation belongs

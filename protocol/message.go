@@ -84,6 +84,10 @@ type Message struct {
 	// the member owns; eager: nothing, it revoked first), or the owned
 	// partitions a KIP-848 heartbeat reports.
 	Owned []TP
+	// HasOwned: a KIP-848 heartbeat carries Owned. The client sends it only
+	// when it changed since the last one it sent (null otherwise), and the
+	// coordinator then assumes the member still owns what it was assigned.
+	HasOwned bool
 	// UserData is the StickyAssignor's userData: the member's previous
 	// assignment and its generation (eager sticky reads only this).
 	UserData           []TP

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/rebalance-sim/rebalance-sim/experiment"
@@ -19,5 +20,11 @@ func TestDebugTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := x.Runs[0]
+	for _, r := range x.Runs {
+		if id := os.Getenv("DEBUG_RUN"); id != "" && strings.Contains(r.ID, id) {
+			run = r
+			break
+		}
+	}
 	Run(run.Scenario, run.Seed, Options{CheckInvariants: true, Trace: func(l string) { fmt.Println(l) }})
 }

@@ -34,6 +34,7 @@ type gpart struct {
 	// the holder stopped fetching it to give it up.
 	holder       *member
 	holderInc    int32
+	holderGen    int32 // the generation (classic) or epoch that gave it to the holder
 	ready        bool
 	revoking     bool
 	everAssigned bool
@@ -221,14 +222,31 @@ func (gp *gpart) heldBy(m *member) bool { return gp.holder == m && gp.holderInc 
 // position and is not giving it up.
 func (gp *gpart) fetchableBy(m *member) bool { return gp.heldBy(m) && gp.ready && !gp.revoking }
 
-// setHolder records that m now holds gp (nil: nobody). A partition never
-// has two holders in a group: the protocols release a partition before
-// anyone else is given it, so a second live holder is a broken invariant.
-func (g *group) setHolder(gp *gpart, m *member) {
-	if m != nil && gp.holder != nil && !gp.heldBy(m) && gp.holder.alive && gp.holder.inc == gp.holderInc {
-		panic(fmt.Sprintf("sim: %s of group %s given to %s while %s holds it",
-			g.top.TPString(gp.tp), g.name, m.describe(), gp.holder.describe()))
+// assignTo gives gp to m by generation (or epoch) gen. A partition never has
+// two holders in a group: the protocols release a partition before anyone
+// else is given it, so a second live holder is a broken invariant, with one
+// exception the classic protocol has by design: a member of an older
+// generation that has not rejoined yet (a static member slower than the
+// rebalance timeout, kept by the coordinator) still processes what it held
+// until its next poll(); a newer generation's plan may give those
+// partitions away, and generation fencing makes the new holder the owner
+// (the old one finishes its batch in hand, a zombie's work; model.md §2.5).
+func (g *group) assignTo(gp *gpart, m *member, gen int32) {
+	if o := gp.holder; o != nil && !gp.heldBy(m) && o.alive && o.inc == gp.holderInc {
+		if g.kind != scenario.ProtocolClassic || gen <= gp.holderGen || o.client.View().Generation >= gen {
+			panic(fmt.Sprintf("sim: %s of group %s given to %s (generation %d) while %s holds it (generation %d)",
+				g.top.TPString(gp.tp), g.name, m.describe(), gen, o.describe(), gp.holderGen))
+		}
+		g.s.tracef("%s#%d holds %s from generation %d: generation %d gives it to %s#%d", g.name, o.slot,
+			g.top.TPString(gp.tp), gp.holderGen, gen, g.name, m.slot)
+		g.setHolder(gp, nil)
 	}
+	g.setHolder(gp, m)
+	gp.holderGen = gen
+}
+
+// setHolder records that m now holds gp (nil: nobody).
+func (g *group) setHolder(gp *gpart, m *member) {
 	prev := gp.holder
 	gp.holder = m
 	if m != nil {

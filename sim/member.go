@@ -275,7 +275,7 @@ func (m *member) applyEffect(e protocol.Effect) {
 	case protocol.Assign:
 		for _, tp := range e.Parts {
 			gp := g.part(tp)
-			g.setHolder(gp, m)
+			g.assignTo(gp, m, e.Gen)
 			m.owned = append(m.owned, &ownedPart{gp: gp, pos: -1})
 			m.waiting++
 		}

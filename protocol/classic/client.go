@@ -612,7 +612,7 @@ func (c *Client) assignAdded() {
 		return
 	}
 	added := slices.Clone(c.added)
-	c.out.Add(protocol.Effect{Kind: protocol.Assign, Parts: added})
+	c.out.Add(protocol.Effect{Kind: protocol.Assign, Parts: added, Gen: c.userDataGen})
 	c.fetchPositions(added)
 }
 

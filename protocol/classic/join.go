@@ -266,9 +266,11 @@ func (c *Coordinator) selectProtocol() string {
 			}
 		}
 	}
+	// NB: votes live in a HashMap<String, Integer>, and Stream.max keeps
+	// the first of equal counts in its iteration order.
 	best := ""
-	for _, p := range order {
-		if best == "" || votes[p] > votes[best] {
+	for _, i := range assignors.JavaStringHashOrder(order, assignors.JavaDefaultCapacity(len(order))) {
+		if p := order[i]; best == "" || votes[p] > votes[best] {
 			best = p
 		}
 	}

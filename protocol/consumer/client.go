@@ -101,6 +101,8 @@ type Client struct {
 
 	hb         protocol.Timer
 	hbInFlight bool
+	sentOwned  []TP // the owned partitions the last heartbeat carried
+	sentValid  bool
 	again      bool  // heartbeat at once when the one in flight returns
 	leaveCorr  int64 // the leave heartbeat's correlation id
 	retry      protocol.Timer
@@ -230,8 +232,15 @@ func (c *Client) heartbeatNow() {
 	}
 	c.hb.Cancel()
 	c.hbInFlight = true
-	c.send(&Message{Kind: protocol.ConsumerGroupHeartbeat, MemberID: c.memberID, InstanceID: c.cfg.InstanceID,
-		Generation: c.epoch, Subscription: c.cfg.Subscription, RebalanceTimeout: c.cfg.RebalanceTimeout, Owned: slices.Clone(c.owned)})
+	m := &Message{Kind: protocol.ConsumerGroupHeartbeat, MemberID: c.memberID, InstanceID: c.cfg.InstanceID,
+		Generation: c.epoch, Subscription: c.cfg.Subscription, RebalanceTimeout: c.cfg.RebalanceTimeout}
+	// HeartbeatState.buildRequestData: the owned partitions go only when
+	// they changed since they were last sent, or on a join.
+	if c.st == kJoining || !c.sentValid || !slices.Equal(c.sentOwned, c.owned) {
+		m.Owned, m.HasOwned = slices.Clone(c.owned), true
+		c.sentOwned, c.sentValid = m.Owned, true
+	}
+	c.send(m)
 }
 
 func (c *Client) armHeartbeat(now Time, d Time) {
@@ -289,6 +298,9 @@ func (c *Client) onHeartbeatResponse(now Time, m *Message) {
 	c.hbInFlight = false
 	again := c.again
 	c.again = false
+	if m.Err != protocol.None {
+		c.sentValid = false // resetHeartbeatState: every field goes again
+	}
 	if c.st == kStale || c.closing {
 		if again {
 			c.heartbeatNow()
@@ -491,7 +503,7 @@ func (c *Client) apply(now Time) {
 	if len(c.added) > 0 {
 		added := slices.Clone(c.added)
 		c.tracef("assigned %s (epoch %d)", c.cfg.Topology.Join(added), c.epoch)
-		c.out.Add(protocol.Effect{Kind: protocol.Assign, Parts: added})
+		c.out.Add(protocol.Effect{Kind: protocol.Assign, Parts: added, Gen: c.epoch})
 		c.owned = protocol.SortTPs(append(c.owned, added...))
 		c.fetchPositions(added)
 	}

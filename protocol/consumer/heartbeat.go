@@ -55,7 +55,7 @@ func (c *Coordinator) onHeartbeat(now Time, m *Message) {
 			return
 		}
 		// throwIfConsumerGroupMemberEpochIsInvalid.
-		if m.Generation > mem.epoch || (m.Generation < mem.epoch && !(m.Generation == mem.prevEpoch && subset(m.Owned, mem.assigned))) {
+		if m.Generation > mem.epoch || (m.Generation < mem.epoch && !(m.Generation == mem.prevEpoch && (!m.HasOwned || subset(m.Owned, mem.assigned)))) {
 			m.Err = protocol.FencedMemberEpoch
 			c.out.Respond(m)
 			return
@@ -68,7 +68,7 @@ func (c *Coordinator) onHeartbeat(now Time, m *Message) {
 	if c.groupEpoch > c.targetEpoch && c.canCompute(now) {
 		c.computeTarget(now)
 	}
-	c.reconcile(now, mem, m.Owned)
+	c.reconcile(now, mem, m.Owned, m.HasOwned)
 	m.Err = protocol.None
 	m.MemberID = mem.id
 	m.Generation = mem.epoch
@@ -223,8 +223,13 @@ func (c *Coordinator) computeTarget(now Time) {
 }
 
 // reconcile moves a member towards its target (CurrentAssignmentBuilder,
-// model.md §4.4); owned is what the member reported in this heartbeat.
-func (c *Coordinator) reconcile(now Time, m *member, owned []TP) {
+// model.md §4.4); owned is what the member reported in this heartbeat, if
+// it reported it (hasOwned), and otherwise it still owns what it was
+// assigned (ownsRevokedPartitions with a null list).
+func (c *Coordinator) reconcile(now Time, m *member, owned []TP, hasOwned bool) {
+	if !hasOwned {
+		owned = append(slices.Clone(m.assigned), m.pendingRevoke...)
+	}
 	before := m.state
 	beforeEpoch := m.epoch
 	switch m.state {
