@@ -71,8 +71,8 @@ type member struct {
 	userData         []TP
 	userDataGen      int32
 
-	planned      bool // a plan has given this member its assignment
-	idle         bool // the last plan gave it nothing
+	planned      bool     // a plan has given this member its assignment
+	idle         bool     // the last plan gave it nothing
 	awaitingJoin *Message // pending JoinGroup, answered when the phase completes
 	awaitingSync *Message
 	isNew        bool
@@ -123,10 +123,10 @@ type Coordinator struct {
 
 	// members in insertion order; Java HashMap order is derived from it.
 	members []*member
-	byID    map[string]*member    // NB: lookup only, never iterated.
-	keyed   map[int32]*member     // record key -> member; NB: lookup only
+	byID    map[string]*member        // NB: lookup only, never iterated.
+	keyed   map[int32]*member         // record key -> member; NB: lookup only
 	byProc  map[protocol.Proc]*member // the member record of each process; NB: lookup only
-	static  map[string]*member    // instance id -> member; NB: lookup only.
+	static  map[string]*member        // instance id -> member; NB: lookup only.
 	// maxMembers: Java's HashMap never shrinks its table, and iteration
 	// order depends on the table size.
 	maxMembers int
