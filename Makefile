@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/simulate
 EXPERIMENTS := $(wildcard experiments/*.toml)
 
-.PHONY: build run test bench check fuzz clean
+.PHONY: build run test bench check fuzz soak clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/simulate
@@ -15,6 +15,13 @@ run: build
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The randomized campaign on fresh seeds for SECONDS seconds (default 60):
+# any failure prints its seed, the experiment and the command that
+# reproduces it.
+SECONDS ?= 60
+soak:
+	$(GO) test -count=1 -timeout 0 -run 'TestCampaignSoak$$' ./campaign -soak $(SECONDS)s -v 2>&1 | grep -v '^=== RUN'
 
 # Speed targets live here, never in tests. BENCH narrows the set, e.g.
 # make bench BENCH=Sticky
