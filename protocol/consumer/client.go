@@ -407,7 +407,9 @@ func (c *Client) Poll(now Time) {
 		c.apply(now)
 	}
 	if c.cfg.AutoCommit && c.epoch > 0 && now >= c.nextAuto {
-		if len(c.owned) > 0 {
+		// NB: not while the commit before a revocation is in flight: it
+		// carries the same positions.
+		if len(c.owned) > 0 && !c.pending(commitRevoke) {
 			c.commit(commitAuto, 0)
 		}
 		c.nextAuto = now + c.cfg.AutoCommitInterval

@@ -15,6 +15,15 @@ func (c *Client) commit(why purpose, seq int64) {
 	c.commits = append(c.commits, pendingCommit{corr: m.Corr, why: why, seq: seq})
 }
 
+func (c *Client) pending(why purpose) bool {
+	for _, p := range c.commits {
+		if p.why == why {
+			return true
+		}
+	}
+	return false
+}
+
 // CommitSync is the application's commitSync after a batch.
 func (c *Client) CommitSync(now Time) {
 	if c.epoch <= 0 || c.closing || c.st == kStale {

@@ -1,0 +1,185 @@
+package consumer
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rebalance-sim/rebalance-sim/protocol"
+	"github.com/rebalance-sim/rebalance-sim/protocol/internal/script"
+)
+
+// TestClientScripts drives the KIP-848 consumer client alone through
+// testdata/client/*.txt, answering its requests by hand. Commands:
+//
+//	new [topics=t:4] [autocommit=false] [callback] [instance=pod-0] [rebalance=300s]
+//	start / poll / callback-done / commit-sync / close / poll-timeout
+//	respond KIND [err=E] [epoch=N] [assignment=t-0,...] [interval=5s] [offsets=t-0:5]
+//	tick 5s / state
+//
+// respond answers the oldest request of KIND in flight. Output: one line per
+// effect, and the gate (may poll() return records?) when it changes.
+func TestClientScripts(t *testing.T) {
+	files, _ := filepath.Glob("testdata/client/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no scripts")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			var h *clientHarness
+			script.Run(t, f, func(c *script.Cmd) []string {
+				if c.Name == "new" {
+					h = newClientHarness(c)
+					return nil
+				}
+				return h.do(c)
+			})
+		})
+	}
+}
+
+type clientHarness struct {
+	w        *script.World
+	c        *Client
+	inflight []*protocol.Message
+	gate     string
+}
+
+func newClientHarness(c *script.Cmd) *clientHarness {
+	w := script.NewWorld(c)
+	cfg := ClientConfig{Proc: protocol.Proc{Slot: 0, Inc: 1}, MemberID: "m0", InstanceID: c.Get("instance", ""),
+		Subscription: w.Top.Names, RebalanceTimeout: script.Duration(c.Get("rebalance", "300s")),
+		AutoCommit: c.Get("autocommit", "true") == "true", AutoCommitInterval: script.Duration(c.Get("autocommit-interval", "5s")),
+		RetryBackoff: script.Duration("100ms"), RetryBackoffMax: script.Duration("1s"),
+		RevokeCallback: slices.Contains(c.Args, "callback"), Topology: w.Top}
+	return &clientHarness{w: w, c: NewClient(cfg, false), gate: "blocked"}
+}
+
+func (h *clientHarness) do(c *script.Cmd) []string {
+	now := h.w.Now
+	switch c.Name {
+	case "start":
+		h.c.Start(now)
+	case "poll":
+		h.c.Poll(now)
+	case "callback-done":
+		h.c.CallbackDone(now)
+	case "commit-sync":
+		h.c.CommitSync(now)
+	case "close":
+		h.c.Close(now)
+	case "poll-timeout":
+		h.c.PollTimeout(now)
+	case "refresh":
+		h.c.MetadataRefresh(now)
+	case "respond":
+		var m *protocol.Message
+		for i, x := range h.inflight {
+			if x.Kind.String() == c.Args[0] {
+				m = x
+				h.inflight = slices.Delete(h.inflight, i, i+1)
+				break
+			}
+		}
+		if m == nil {
+			return []string{"no " + c.Args[0] + " in flight"}
+		}
+		h.answer(c, m)
+		h.c.Receive(now, m)
+	case "tick":
+		out := h.w.Tick(script.Duration(c.Args[0]), func(at protocol.Time, id protocol.TimerID, token uint32) []string {
+			h.c.Fire(at, id, token)
+			return h.effects()
+		})
+		return append(out, h.gateLine()...)
+	case "state":
+		v := h.c.View()
+		return []string{fmt.Sprintf("%v epoch %d owned %s target %s", h.c.st, v.Generation, h.w.PartsString(h.c.owned), h.w.PartsString(h.c.target))}
+	default:
+		return []string{"unknown command " + c.Name}
+	}
+	return append(h.effects(), h.gateLine()...)
+}
+
+// answer fills in the response to m as the command says.
+func (h *clientHarness) answer(c *script.Cmd, m *protocol.Message) {
+	for _, e := range []protocol.Err{protocol.None, protocol.UnknownMemberID, protocol.FencedMemberEpoch,
+		protocol.CoordinatorNotAvailable, protocol.UnreleasedInstanceID, protocol.StaleMemberEpoch} {
+		if e.String() == c.Get("err", "NONE") {
+			m.Err = e
+		}
+	}
+	if c.Has("epoch") {
+		fmt.Sscan(c.Get("epoch", ""), &m.Generation)
+	}
+	m.Interval = script.Duration(c.Get("interval", "5s"))
+	if c.Has("assignment") {
+		m.Assignment, m.HasAssignment = h.w.Parts(c.Get("assignment", "")), true
+	}
+	if c.Has("offsets") {
+		m.Offsets = h.w.Offsets(c.Get("offsets", ""))
+	}
+}
+
+func (h *clientHarness) gateLine() []string {
+	g := "blocked"
+	if h.c.Gate() {
+		g = "open"
+	}
+	if g == h.gate {
+		return nil
+	}
+	h.gate = g
+	return []string{"gate " + g}
+}
+
+func (h *clientHarness) effects() []string {
+	var out []string
+	for _, e := range h.c.Out().Drain() {
+		switch e.Kind {
+		case protocol.Send:
+			m := e.Msg
+			h.inflight = append(h.inflight, m)
+			line := "-> " + m.Kind.String()
+			switch m.Kind {
+			case protocol.ConsumerGroupHeartbeat:
+				line += fmt.Sprintf(" epoch=%d", m.Generation)
+				if m.HasOwned {
+					line += " owned=" + h.w.PartsString(m.Owned)
+				}
+			case protocol.OffsetCommit:
+				line += fmt.Sprintf(" epoch=%d", m.Generation)
+			case protocol.OffsetFetch:
+				line += " " + h.w.PartsString(m.Parts)
+			}
+			out = append(out, line)
+		case protocol.Arm:
+			name := map[uint8]string{timerHeartbeat: "heartbeat", timerRetry: "retry"}[e.Timer.Kind]
+			out = append(out, fmt.Sprintf("timer %s at %s", name, script.Time(e.At)))
+			h.w.Arm(e)
+		case protocol.Assign:
+			out = append(out, fmt.Sprintf("assign %s gen=%d", h.w.PartsString(e.Parts), e.Gen))
+		case protocol.Revoke:
+			line := fmt.Sprintf("revoke %s gen=%d", h.w.PartsString(e.Parts), e.Gen)
+			if e.Eager {
+				line += " eager"
+			}
+			out = append(out, line)
+		case protocol.Lose:
+			out = append(out, "lose "+h.w.PartsString(e.Parts))
+		case protocol.PauseFetch:
+			out = append(out, "pause fetching "+h.w.PartsString(e.Parts))
+		case protocol.Positions:
+			var os []string
+			for _, o := range e.Offsets {
+				os = append(os, fmt.Sprintf("%s:%d", h.w.Top.TPString(o.TP), o.Off))
+			}
+			out = append(out, "positions "+strings.Join(os, " "))
+		case protocol.Callback, protocol.Wake, protocol.Stop:
+			out = append(out, strings.ToLower(e.Kind.String()))
+		}
+	}
+	return out
+}
