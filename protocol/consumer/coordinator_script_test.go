@@ -46,7 +46,7 @@ func TestCoordinatorScripts(t *testing.T) {
 type coordHarness struct {
 	w     *script.World
 	c     *Coordinator
-	epoch map[protocol.Proc]int32        // NB: lookup only
+	epoch map[protocol.Proc]int32         // NB: lookup only
 	owned map[protocol.Proc][]protocol.TP // NB: lookup only
 }
 
