@@ -26,7 +26,9 @@ var fixedSeeds = func() []uint64 {
 }()
 
 // regressions are seeds a soak found failing, kept once fixed.
-var regressions = []uint64{}
+var regressions = []uint64{
+	3956904354306520120, // a commit retried after a coordinator failover carried positions fetched since (committed beyond processed)
+}
 
 func TestCampaignFixed(t *testing.T) {
 	checkSeeds(t, fixedSeeds)

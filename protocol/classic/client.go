@@ -122,6 +122,7 @@ type Client struct {
 	retry      protocol.Timer
 	retryWhat  retry
 	retryFor   purpose
+	retryMsg   *Message // the commit to send again: the same offsets
 	retryParts []TP
 	retries    int
 	assignT    protocol.Timer
@@ -277,7 +278,7 @@ func (c *Client) onRetry(now Time) {
 	case retryJoin:
 		c.out.Add(protocol.Effect{Kind: protocol.Wake})
 	case retryCommit:
-		c.commit(c.retryFor)
+		c.resend(c.retryMsg, c.retryFor)
 	case retryFetch:
 		var parts []TP
 		for _, tp := range c.retryParts {

@@ -14,6 +14,14 @@ func (c *Client) commit(why purpose) {
 	c.commits = append(c.commits, pendingCommit{corr: m.Corr, why: why})
 }
 
+// resend sends a failed commit again with the offsets it carried.
+func (c *Client) resend(old *Message, why purpose) {
+	m := &Message{Kind: protocol.OffsetCommit, MemberID: c.memberID, InstanceID: c.cfg.InstanceID, Generation: c.generation,
+		Offsets: old.Offsets}
+	c.send(m)
+	c.commits = append(c.commits, pendingCommit{corr: m.Corr, why: why})
+}
+
 func (c *Client) pendingCommit(why purpose) bool {
 	for _, p := range c.commits {
 		if p.why == why {
@@ -50,8 +58,14 @@ func (c *Client) onCommitResponse(now Time, m *Message) {
 		// The coordinator is moving: a commit someone waits for is retried
 		// after a backoff; an auto commit is dropped (the next carries newer
 		// offsets).
-		if why != commitAuto {
-			c.retryFor = why
+		switch {
+		case why == commitAuto:
+		case why == commitPrepare && !(c.needsJoinPrepare && !c.prepareCommitted):
+			// The join it was for went ahead without it.
+		default:
+			// The same offsets again: they are what was consumed when the
+			// commit was made, whatever the member fetched since.
+			c.retryFor, c.retryMsg = why, m
 			c.retryAfterBackoff(now, retryCommit)
 		}
 		return

@@ -107,6 +107,7 @@ type Client struct {
 	leaveCorr  int64 // the leave heartbeat's correlation id
 	retry      protocol.Timer
 	retryWhat  purpose
+	retryMsg   *Message
 	retries    int
 
 	corr     int64
@@ -205,7 +206,12 @@ func (c *Client) Fire(now Time, id protocol.TimerID, token uint32) {
 			case c.st == kFinding:
 				c.send(&Message{Kind: protocol.FindCoordinator})
 			default:
-				c.commit(c.retryWhat, c.seq)
+				// The same offsets again: what was consumed when the
+				// commit was made.
+				m := &Message{Kind: protocol.OffsetCommit, MemberID: c.memberID, InstanceID: c.cfg.InstanceID,
+					Generation: c.epoch, Offsets: c.retryMsg.Offsets}
+				c.send(m)
+				c.commits = append(c.commits, pendingCommit{corr: m.Corr, why: c.retryWhat})
 			}
 		}
 	}

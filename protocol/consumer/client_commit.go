@@ -46,7 +46,7 @@ func (c *Client) onCommitResponse(now Time, m *Message) {
 		c.tracef("commit failed: %v", m.Err)
 	}
 	if m.Err == protocol.CoordinatorNotAvailable && (p.why == commitBatch || p.why == commitClose) {
-		c.retryWhat = p.why
+		c.retryWhat, c.retryMsg = p.why, m
 		c.retry.Arm(&c.out, protocol.TimerID{Kind: timerRetry}, now+c.backoff())
 		return
 	}
