@@ -1,6 +1,6 @@
 // Package metrics holds what a run measures: the result types every output
 // is written from (Result, GroupResult, SeriesRow, RebalanceRow, timelines
-// and heat maps), as SPEC's "Metrics" section and docs/metrics.md define
+// and heat maps), as docs/metrics.md defines
 // them.
 //
 // It imports nothing of this module but engine's time: protocol machines

@@ -19,7 +19,7 @@ type Result struct {
 	Events uint64
 }
 
-// GroupResult holds one group's metrics over the whole run (SPEC "Metrics").
+// GroupResult holds one group's metrics over the whole run (docs/metrics.md).
 type GroupResult struct {
 	Group           string       `json:"group"`
 	Produced        int64        `json:"produced"`

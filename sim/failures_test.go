@@ -11,7 +11,7 @@ import (
 // A rolling restart of N dynamic members under eager range makes about 2N
 // rebalances (each member's LeaveGroup, then its JoinGroup); with static
 // membership and downtime under the session timeout it makes none
-// (KAFKA_MODEL 9.4, 3).
+// (model.md §5.2, §2.6).
 func TestRollingRestartDynamicVersusStatic(t *testing.T) {
 	const n = 6
 	for _, static := range []bool{false, true} {
@@ -46,7 +46,7 @@ func TestRollingRestartDynamicVersusStatic(t *testing.T) {
 // Partitions added to a topic are found by the leader's next metadata
 // refresh (metadata.max.age.ms), which forces a rebalance; records produced
 // to them before the group fetches their offsets are skipped by
-// auto.offset.reset = latest and lost once committed past (KAFKA_MODEL 1.3, 5).
+// auto.offset.reset = latest and lost once committed past (model.md §3.6, §1.2).
 func TestAddPartitionsFoundAtLeaderMetadataRefresh(t *testing.T) {
 	for _, reset := range []string{"latest", "earliest"} {
 		sc := testScenario(4, 1000, 2, 200*time.Microsecond)
@@ -105,7 +105,7 @@ func TestAddPartitionsLatestLosesEarlyRecords(t *testing.T) {
 }
 
 // A coordinator failover of a stable group causes no rebalance when members
-// reconnect within the session timeout; consumption goes on (KAFKA_MODEL 5).
+// reconnect within the session timeout; consumption goes on (model.md §5.3).
 func TestCoordinatorFailoverWithoutRebalance(t *testing.T) {
 	sc := testScenario(4, 1000, 2, 200*time.Microsecond)
 	sc.Duration = 2 * time.Minute

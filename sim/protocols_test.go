@@ -55,7 +55,7 @@ func scaleOutStats(t *testing.T, strategy string, stateful bool) pauseStats {
 }
 
 // Eager revokes all six partitions in one rebalance; cooperative-sticky
-// revokes only the ones that move, in two rounds (KAFKA_MODEL 1.5, 2).
+// revokes only the ones that move, in two rounds (model.md §3.3, §3.4).
 func TestCooperativeRevokesOnlyMovedPartitions(t *testing.T) {
 	for _, stateful := range []bool{false, true} {
 		e := scaleOutStats(t, "range", stateful)
@@ -107,7 +107,7 @@ func TestCooperativeSecondRoundWaitsForHeartbeats(t *testing.T) {
 
 // Under the consumer protocol a moving partition reaches its new owner
 // within about two heartbeat intervals (the owner learns at its next
-// heartbeat, the new owner at its next after the release; KAFKA_MODEL 4),
+// heartbeat, the new owner at its next after the release; model.md §4.4, §4.5),
 // members whose target did not change never stop, and nothing is
 // processed twice.
 func TestConsumerProtocolMovesWithinTwoHeartbeats(t *testing.T) {
@@ -175,7 +175,7 @@ func TestConsumerProtocolStaticRestart(t *testing.T) {
 
 // A crashed static member's instance id stays held until its session
 // expires: the restarted process is rejected (UNRELEASED_INSTANCE_ID) until
-// then, the reverse of classic (KAFKA_MODEL 4).
+// then, the reverse of classic (model.md §4.6).
 func TestConsumerProtocolStaticCrashWaitsForSession(t *testing.T) {
 	sc := testScenario(4, 1000, 2, 500*time.Microsecond)
 	sc.Groups[0].Protocol = scenario.ProtocolConsumer
