@@ -98,4 +98,47 @@ func benchRun(b *testing.B, sc *scenario.Scenario) {
 	}
 	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
 	b.ReportMetric(float64(events), "events/run")
+	if events > 0 {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
+	}
+}
+
+// BenchmarkCostPerEvent: the cost of one event must not grow with the
+// group (model.md §1.1: cost grows with events). Each large case has the
+// same load per member and per partition as its base, so only the group's
+// size differs: "steady" is 100 partitions on 20 consumers against 10,000 on
+// 2,000; "restarts" is 20 consumers on 20 partitions against 1,000 on 1,000,
+// each through a crash of 1% of them and a rolling restart of all. Target:
+// each large case within 2x of its base's ns/event.
+func BenchmarkCostPerEvent(b *testing.B) {
+	steady := func(partitions, consumers int) *scenario.Scenario {
+		sc := testScenario(partitions, 20*float64(partitions), consumers, time.Millisecond)
+		sc.Producers[0].Arrivals = scenario.Poisson
+		sc.Groups[0].ProcessingDistribution = scenario.DistExponential
+		sc.Groups[0].StartupJitter = 10 * time.Second
+		sc.BatchInterval = 100 * time.Millisecond
+		sc.SampleInterval = 10 * time.Second
+		sc.Duration = 10 * time.Minute
+		return sc
+	}
+	restarts := func(consumers int) *scenario.Scenario {
+		sc := steady(consumers, consumers)
+		sc.Duration = 20 * time.Minute
+		crash := consumers / 100
+		if crash < 1 {
+			crash = 1
+		}
+		// The rolling restart takes the same share of the run whatever the
+		// size: 1,000 restarts a second apart, 20 fifty seconds apart.
+		interval := 1000 * time.Second / time.Duration(consumers)
+		sc.Events = []scenario.Event{
+			{At: 2 * time.Minute, Action: scenario.ActCrash, Group: "g", Count: crash, Member: -1},
+			{At: 4 * time.Minute, Action: scenario.ActRollingRestart, Group: "g", Member: -1, Interval: interval, Downtime: 5 * time.Second},
+		}
+		return sc
+	}
+	b.Run("steady/partitions=100", func(b *testing.B) { benchRun(b, steady(100, 20)) })
+	b.Run("steady/partitions=10000", func(b *testing.B) { benchRun(b, steady(10000, 2000)) })
+	b.Run("restarts/consumers=20", func(b *testing.B) { benchRun(b, restarts(20)) })
+	b.Run("restarts/consumers=1000", func(b *testing.B) { benchRun(b, restarts(1000)) })
 }

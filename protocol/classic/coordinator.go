@@ -137,6 +137,7 @@ type Coordinator struct {
 	pendingByKey map[int32]*pendingMember // NB: lookup only
 	nPending     int
 	pendSync     map[*member]bool // NB: lookup only; walked through members
+	nAwaiting    int              // members with a JoinGroup parked
 
 	join, sync protocol.Timer
 	// initial delay (model.md §2.3)
@@ -325,7 +326,7 @@ func (c *Coordinator) Failover(now Time) {
 	c.unavailable = true
 	c.reload = c.Rebalancing()
 	for _, m := range c.members {
-		c.fail(&m.awaitingJoin, protocol.CoordinatorNotAvailable)
+		c.failJoin(m, protocol.CoordinatorNotAvailable)
 		c.fail(&m.awaitingSync, protocol.CoordinatorNotAvailable)
 		m.session.Cancel()
 	}

@@ -114,6 +114,9 @@ func (c *Coordinator) updateMember(mem *member, m *Message) {
 	mem.rebalanceTimeout, mem.sessionTimeout = m.RebalanceTimeout, m.SessionTimeout
 	// A newer JoinGroup replaces a pending one, which is then never
 	// answered (the client sends a new one only when it gave up the old).
+	if mem.awaitingJoin == nil {
+		c.nAwaiting++
+	}
 	mem.awaitingJoin = m
 }
 
@@ -150,7 +153,7 @@ func (c *Coordinator) addMember(now Time, id string, m *Message) {
 // old assignment back without a rebalance.
 func (c *Coordinator) replaceStatic(now Time, old *member, id string, m *Message) {
 	// The old instance's pending requests are answered FENCED_INSTANCE_ID.
-	c.fail(&old.awaitingJoin, protocol.FencedInstanceID)
+	c.failJoin(old, protocol.FencedInstanceID)
 	c.fail(&old.awaitingSync, protocol.FencedInstanceID)
 	old.session.Cancel()
 	delete(c.byID, old.id)
@@ -204,6 +207,7 @@ func (c *Coordinator) respondJoin(mem *member) {
 		return
 	}
 	mem.awaitingJoin = nil
+	c.nAwaiting--
 	m.Err = protocol.None
 	m.MemberID = mem.id
 	m.Generation = c.generation
@@ -332,17 +336,7 @@ func (c *Coordinator) rebalanceTimeout() Time {
 	return t
 }
 
-func (c *Coordinator) allJoined() bool {
-	if c.nPending > 0 {
-		return false
-	}
-	for _, mem := range c.members {
-		if mem.awaitingJoin == nil {
-			return false
-		}
-	}
-	return true
-}
+func (c *Coordinator) allJoined() bool { return c.nPending == 0 && c.nAwaiting == len(c.members) }
 
 // maybeCompleteJoin is maybeCompleteJoinPhase: never during the initial
 // delay (the previous state was Empty).
@@ -418,6 +412,14 @@ func (c *Coordinator) completeJoin(now Time) {
 	c.sync.Arm(&c.out, protocol.TimerID{Kind: timerSync}, now+c.rebalanceTimeout())
 }
 
+// failJoin answers a member's parked JoinGroup (if any) with err.
+func (c *Coordinator) failJoin(mem *member, err protocol.Err) {
+	if mem.awaitingJoin != nil {
+		c.nAwaiting--
+		c.fail(&mem.awaitingJoin, err)
+	}
+}
+
 // fail answers a pending JoinGroup or SyncGroup (if there is one) with err.
 func (c *Coordinator) fail(pending **Message, err protocol.Err) {
 	m := *pending
@@ -444,7 +446,7 @@ func (c *Coordinator) remove(mem *member) {
 	}
 	mem.session.Cancel()
 	delete(c.pendSync, mem)
-	c.fail(&mem.awaitingJoin, protocol.UnknownMemberID)
+	c.failJoin(mem, protocol.UnknownMemberID)
 	c.fail(&mem.awaitingSync, protocol.UnknownMemberID)
 	c.out.Add(protocol.Effect{Kind: protocol.Removed, Proc: mem.proc})
 	if c.leader == mem {

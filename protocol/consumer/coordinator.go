@@ -104,6 +104,7 @@ type Coordinator struct {
 	// assigned or pending-revocation set (the partition epoch's owner;
 	// nil = free).
 	holder    []*member
+	revoking  int // members with a revocation timer armed
 	lastOwner []string
 	cause     string
 
@@ -160,6 +161,9 @@ func (c *Coordinator) Rebalancing() bool {
 // RemovalHorizon is the earliest revocation deadline.
 func (c *Coordinator) RemovalHorizon() Time {
 	h := protocol.Never
+	if c.revoking == 0 {
+		return h // NB: the usual case, asked at every poll: no scan
+	}
 	for _, m := range c.members {
 		if m.revoke.Armed() && m.revoke.When() < h {
 			h = m.revoke.When()
@@ -227,7 +231,11 @@ func (c *Coordinator) Fire(now Time, id protocol.TimerID, token uint32) {
 		c.tracef("session of %s expired", Short(m.id))
 		c.fence(now, m, "session of "+Short(m.id)+" expired")
 	case timerRevoke:
-		if m.revoke.Fired(token) && m.epoch == m.revokeEpoch {
+		if !m.revoke.Fired(token) {
+			return
+		}
+		c.revoking--
+		if m.epoch == m.revokeEpoch {
 			c.tracef("%s did not revoke within the rebalance timeout: fenced", Short(m.id))
 			c.fence(now, m, Short(m.id)+" fenced (revocation timeout)")
 		}
@@ -239,7 +247,7 @@ func (c *Coordinator) Failover(now Time) {
 	c.unavailable = true
 	for _, m := range c.members {
 		m.session.Cancel()
-		m.revoke.Cancel()
+		c.cancelRevoke(m)
 	}
 	c.tracef("unavailable (failover)")
 }
@@ -272,8 +280,18 @@ func (c *Coordinator) armSession(now Time, m *member) {
 	}
 }
 
+func (c *Coordinator) cancelRevoke(m *member) {
+	if m.revoke.Armed() {
+		c.revoking--
+		m.revoke.Cancel()
+	}
+}
+
 func (c *Coordinator) armRevoke(now Time, m *member) {
 	m.revokeEpoch = m.epoch
+	if !m.revoke.Armed() {
+		c.revoking++
+	}
 	m.revoke.Arm(&c.out, protocol.TimerID{Kind: timerRevoke, Key: m.key}, now+m.rebalanceTimeout)
 }
 
@@ -305,7 +323,7 @@ func (c *Coordinator) remove(m *member) {
 		delete(c.static, m.instanceID)
 	}
 	m.session.Cancel()
-	m.revoke.Cancel()
+	c.cancelRevoke(m)
 	c.release(m, m.assigned)
 	c.release(m, m.pendingRevoke)
 	c.out.Add(protocol.Effect{Kind: protocol.Removed, Proc: m.proc})

@@ -32,7 +32,7 @@ func (c *Coordinator) onHeartbeat(now Time, m *Message) {
 			old.epoch = StaticLeaveEpoch
 			c.release(old, old.pendingRevoke)
 			old.pendingRevoke = nil
-			old.revoke.Cancel()
+			c.cancelRevoke(old)
 			c.tracef("%s leaves temporarily (epoch -2)", Short(old.id))
 			c.checkReconciled(now)
 		}
@@ -135,7 +135,7 @@ func (c *Coordinator) replaceStatic(old *member, m *Message) *member {
 	c.byProc[mem.proc] = mem
 	c.static[mem.instanceID] = mem
 	old.session.Cancel()
-	old.revoke.Cancel()
+	c.cancelRevoke(old)
 	c.release(old, old.pendingRevoke)
 	for _, tp := range mem.assigned {
 		c.holder[c.cfg.Topology.Index(tp)] = mem
@@ -249,7 +249,7 @@ func (c *Coordinator) reconcile(now Time, m *member, owned []TP, hasOwned bool) 
 			c.armRevoke(now, m)
 		}
 	} else {
-		m.revoke.Cancel()
+		c.cancelRevoke(m)
 	}
 }
 
