@@ -27,7 +27,7 @@ func Check(seed uint64) (file, problem string) {
 	var results []*metrics.Result
 	for i := range x.Runs {
 		run := &x.Runs[i]
-		r, err := runChecked(run)
+		r, err := runChecked(x, run)
 		if err != nil {
 			return file, fmt.Sprintf("run %s: %v", run.ID, err)
 		}
@@ -36,7 +36,11 @@ func Check(seed uint64) (file, problem string) {
 		}
 		results = append(results, r)
 	}
-	outs, err := runner.Execute(x, runner.Options{Parallel: 2})
+	ropt := runner.Options{Parallel: 2}
+	if x.SLO != nil {
+		ropt.MeasureSLO, ropt.SLOWarmup = true, engine.FromDuration(x.SLO.Warmup)
+	}
+	outs, err := runner.Execute(x, ropt)
 	if err != nil {
 		return file, "with two workers: " + err.Error()
 	}
@@ -51,13 +55,17 @@ func Check(seed uint64) (file, problem string) {
 
 // runChecked runs one run with the invariants on; a broken invariant (a
 // panic) becomes the error.
-func runChecked(run *experiment.Run) (r *metrics.Result, err error) {
+func runChecked(x *experiment.Experiment, run *experiment.Run) (r *metrics.Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
 		}
 	}()
-	return sim.Run(run.Scenario, run.Seed, sim.Options{CheckInvariants: true})
+	opt := sim.Options{CheckInvariants: true}
+	if x.SLO != nil {
+		opt.MeasureSLO, opt.SLOWarmup = true, engine.FromDuration(x.SLO.Warmup)
+	}
+	return sim.Run(run.Scenario, run.Seed, opt)
 }
 
 // consistent checks a run's outputs against each other: what summary.json
