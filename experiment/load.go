@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 // Load reads, validates and expands the experiment file at path.
 // A bad file gives an *Error or an ErrorList.
 func Load(path string) (*Experiment, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -26,6 +27,22 @@ func Load(path string) (*Experiment, error) {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the file: %v", err)}
 	}
 	return Parse(path, data)
+}
+
+// MaxFileSize bounds an experiment file. The largest meaningful one, a
+// 100,000-seed list (the run limit), is about 1 MB; the TOML library keeps
+// several times the text in memory while decoding it.
+const MaxFileSize = 8 << 20
+
+// readLimited reads at most MaxFileSize+1 bytes, so a huge file (or a
+// device such as /dev/zero) is refused without being read whole.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 // Parse validates and expands an experiment given as bytes. file names it in
@@ -38,12 +55,24 @@ func Parse(file string, data []byte) (x *Experiment, err error) {
 			x, err = nil, &Error{File: file, Msg: fmt.Sprintf("internal error while reading this file (please report it): %v", r)}
 		}
 	}()
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("the file is larger than %d MB, the limit for an experiment "+
+			"(the largest meaningful one, 100,000 seeds, is about 1 MB)", MaxFileSize>>20)}
+	}
+	// The scanner runs first: it is linear in any input, and it refuses
+	// nesting that would make the TOML library's work grow with its square.
+	lines := scanLines(data)
+	if lines.deep != nil {
+		e := *lines.deep
+		e.File = file
+		return nil, &e
+	}
 	var root map[string]any
 	if _, err := toml.Decode(string(data), &root); err != nil {
 		return nil, syntaxError(file, err)
 	}
 	sink := newSink(file)
-	c := &checker{sink: sink, lines: scanLines(data)}
+	c := &checker{sink: sink, lines: lines}
 	x = &Experiment{File: file, Source: bytes.Clone(data)}
 	sum := sha256.Sum256(data)
 	x.SHA256 = hex.EncodeToString(sum[:])

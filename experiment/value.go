@@ -100,6 +100,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // unknown reports keys of t that sec does not define.
 func (c *checker) unknown(t tbl, sec *section) {
 	for _, k := range sortedKeys(t.m) {
+		if c.sink.full() {
+			return // enough to show; suggesting names for the rest costs time
+		}
 		if sec.def(k) == nil && !contains(sec.extra, k) {
 			c.fail(t.p.key(k), unknownKeyMsg(k, sec))
 		}
@@ -371,6 +374,7 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			return v
 		}
 		ok := true
+		seen := make(map[string]bool, len(list)) // NB: lookup only
 		for i, e := range list {
 			s, isStr := e.(string)
 			switch {
@@ -380,11 +384,15 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			case d.kind == kStrategy && indexOf(d.enum, s) < 0:
 				c.fail(lp.path().at(i), fmt.Sprintf("%q must be one of %s", s, strings.Join(d.enum, ", ")))
 				ok = false
-			case contains(v.ss, s):
+			case seen[s]:
 				c.fail(lp.path().at(i), fmt.Sprintf("%q is listed twice", s))
 				ok = false
 			default:
+				seen[s] = true
 				v.ss = append(v.ss, s)
+			}
+			if c.sink.full() {
+				return val{}
 			}
 		}
 		if !ok {
@@ -401,6 +409,7 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			return v
 		}
 		ok := true
+		seen := make(map[int64]bool, len(list)) // NB: lookup only
 		for i, e := range list {
 			n, isInt := e.(int64)
 			switch {
@@ -410,11 +419,15 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			case n < 0:
 				c.fail(lp.path().at(i), fmt.Sprintf("%d must not be negative", n))
 				ok = false
-			case containsInt(v.is, n):
+			case seen[n]:
 				c.fail(lp.path().at(i), fmt.Sprintf("%d is listed twice", n))
 				ok = false
 			default:
+				seen[n] = true
 				v.is = append(v.is, n)
+			}
+			if c.sink.full() {
+				return val{}
 			}
 		}
 		if !ok {
@@ -466,15 +479,6 @@ func indexOf(list []string, s string) int {
 }
 
 func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }
-
-func containsInt(list []int64, n int64) bool {
-	for _, x := range list {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
 
 // validName reports whether s is a name of a topic, producer or group:
 // letters, digits, '-' and '_' (they become file names and CSV fields).
