@@ -36,6 +36,8 @@ type keyDef struct {
 	req      bool
 	min, max int64 // kInt and kMillis as written; kDuration in nanoseconds
 	fmin     float64
+	fmax     float64  // kFloat: largest value allowed (0: no bound), with why
+	whyMax   string   // kFloat: the reason for fmax, for the message
 	gt       bool     // kFloat and kDuration: strictly greater than the minimum
 	enum     []string // kEnum, kStrategy
 	fixed    bool     // may not be set by [[variants]] or [sweep]
@@ -88,7 +90,7 @@ func ms(name string, def, min, max int64, doc string) keyDef {
 }
 
 func dur(name string, def string, positive bool, doc string) keyDef {
-	d := keyDef{name: name, kind: kDuration, min: 0, max: math.MaxInt64, gt: positive, doc: doc}
+	d := keyDef{name: name, kind: kDuration, min: 0, max: int64(MaxTime), gt: positive, doc: doc}
 	if def != "" {
 		d.def = def
 	}
@@ -176,7 +178,8 @@ var groupSection = (&section{
 		required(integer("consumers", nil, 0, maxMembers, "members started at t = 0")),
 		required(dur("processing_time", "", false, "mean time to process one record")),
 		enum("processing_distribution", distNames, "shape of processing times: constant, exponential or lognormal"),
-		{name: "processing_cv", kind: kFloat, def: 1.0, fmin: 0, gt: true, doc: "coefficient of variation, with processing_distribution = lognormal"},
+		{name: "processing_cv", kind: kFloat, def: 1.0, fmin: 0, gt: true, fmax: maxCV, whyMax: whyMaxCV,
+			doc: "coefficient of variation, with processing_distribution = lognormal (at most 100)"},
 		enum("commit", commitNames, "auto (Kafka's auto commit) or sync (commit after each batch)"),
 		{name: "static_membership", kind: kBool, def: false, doc: "each consumer has a group.instance.id (KIP-345)"},
 		dur("revoke_time", "0s", false, "time spent in onPartitionsRevoked"),

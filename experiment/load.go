@@ -81,6 +81,7 @@ func Parse(file string, data []byte) (x *Experiment, err error) {
 	c.unknown(top, topSection)
 	x.Name = readName(c, top, file)
 	x.Description = c.get(top, topSection, "description").s
+	checkText(c, keyPath{}.key("description"), x.Description)
 	x.Seeds = readSeeds(c, top)
 	var slo *sloCheck
 	x.SLO, slo = readSLO(c, top)
@@ -98,11 +99,40 @@ func Parse(file string, data []byte) (x *Experiment, err error) {
 		(&checker{sink: sink, lines: c.lines}).build(root, slo)
 		return nil, sink.err()
 	}
+	configs := max(len(variants), 1)
+	if x.Sweep != nil {
+		for _, a := range x.Sweep.Axes {
+			configs *= len(a.Values) // NB: bounded by checkRunCount
+		}
+	}
+	x.runsAt = c.locate(runsKey(variants, x.Sweep, seedsSet(top)))
+	x.loadBytes = loadEstimate(root, configs, configs*len(x.Seeds))
+	if x.loadBytes > maxLoadMemory {
+		c.fail(runsKey(variants, x.Sweep, false), loadMessage(x.loadBytes))
+		return nil, sink.err()
+	}
 	x.Runs = expand(c, root, variants, x.Sweep, targets, x.Seeds, slo)
 	if err := sink.err(); err != nil {
 		return nil, err
 	}
 	return x, nil
+}
+
+// runsKey is the key that multiplies the runs: the sweep, the seeds or the
+// variants.
+func runsKey(variants []variant, sw *Sweep, seeds bool) keyPath {
+	switch {
+	case sw != nil:
+		return keyPath{}.key("sweep")
+	case seeds || len(variants) == 0:
+		return keyPath{}.key("seeds")
+	}
+	return keyPath{}.key("variants")
+}
+
+func seedsSet(top tbl) bool {
+	_, ok := top.m["seeds"]
+	return ok
 }
 
 func syntaxError(file string, err error) error {
@@ -117,7 +147,7 @@ func readName(c *checker, top tbl, file string) string {
 	p := keyPath{}.key("name")
 	v := c.get(top, topSection, "name")
 	if v.set {
-		if v.ok && !validRunName(v.s) {
+		if v.ok && !nameTooLong(c, p, v.s) && !validRunName(v.s) {
 			c.fail(p, fmt.Sprintf("%q is not allowed: use letters, digits, '-', '_' and '.'", v.s))
 		}
 		return v.s
@@ -126,7 +156,9 @@ func readName(c *checker, top tbl, file string) string {
 	if file != "" {
 		base = strings.TrimSuffix(filepath.Base(file), ".toml")
 	}
-	if !validRunName(base) {
+	if len(base) > maxNameLen {
+		c.fail(p, fmt.Sprintf("required: the file name gives a name of %d characters, more than %d (names become file names)", len(base), maxNameLen))
+	} else if !validRunName(base) {
 		c.fail(p, fmt.Sprintf("required: the file name gives %q, which is not allowed as a name (letters, digits, '-', '_', '.')", base))
 	}
 	return base

@@ -31,9 +31,11 @@ type scenarioBuild struct {
 	topicNames    []string // every [topics.NAME], valid or not, sorted
 	producerNames []string
 	groupNames    []string
-	topics        map[string]*scenario. // valid ones only
-			Topic
-	groups map[string]*scenario.Group
+	topics        map[string]*scenario.Topic // valid ones only
+	groups        map[string]*scenario.Group
+	// eventPaths[i] is where sc.Events[i] is written (events are sorted
+	// by time, the file may list them in any order).
+	eventPaths []keyPath
 }
 
 // build reads the scenario part of one run's configuration (the base file
@@ -66,6 +68,11 @@ func (c *checker) build(root map[string]any, slo *sloCheck) *scenario.Scenario {
 	if c.failed {
 		return nil
 	}
+	b.limits()
+	if c.failed {
+		return nil
+	}
+	c.eventPaths = b.eventPaths
 	return b.sc
 }
 
@@ -132,7 +139,7 @@ func (b *scenarioBuild) broker(top tbl) {
 func (b *scenarioBuild) names(t tbl, what string) []string {
 	var out []string
 	for _, name := range sortedKeys(t.m) {
-		if !validName(name) {
+		if !nameTooLong(b.c, t.p.key(name), name) && !validName(name) {
 			b.c.fail(t.p.key(name), fmt.Sprintf("%s name %q is not allowed: use letters, digits, '-' and '_'", what, name))
 		}
 		out = append(out, name)
@@ -543,5 +550,6 @@ func (b *scenarioBuild) readEvents(top tbl) {
 			slots[e.Group] += e.To
 		}
 		b.sc.Events = append(b.sc.Events, e.Event)
+		b.eventPaths = append(b.eventPaths, e.p)
 	}
 }

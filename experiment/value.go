@@ -24,6 +24,8 @@ type checker struct {
 	// failed is set by every fail: the sink drops repeats, so its size cannot
 	// tell whether this pass found a problem.
 	failed bool
+	// eventPaths is where each event of the last scenario built is written.
+	eventPaths []keyPath
 }
 
 // overriddenBy returns the override that set p or one of its ancestors.
@@ -45,27 +47,44 @@ func (c *checker) overriddenBy(p keyPath) (origin, bool) {
 // changed to break the rule.
 func (c *checker) fail(p keyPath, msg string, also ...keyPath) {
 	c.failed = true
-	line := 0
-	var ctx []string
+	w := c.locate(p, also...)
+	c.sink.add(w.line, w.key, msg+w.suffix())
+}
+
+// where is a key as a message shows it: its line (or the line of the
+// override that set it or a key it depends on) and the runs it concerns.
+type where struct {
+	line int
+	key  string
+	ctx  []string // `variant "eager"`, `sweep groups.p.consumers=4`
+}
+
+func (w where) suffix() string {
+	if len(w.ctx) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(w.ctx, "; ") + ")"
+}
+
+// locate finds where to report key p, as fail does.
+func (c *checker) locate(p keyPath, also ...keyPath) where {
+	w := where{key: p.String()}
 	for _, q := range append([]keyPath{p}, also...) {
 		o, ok := c.overriddenBy(q)
 		if !ok {
 			continue
 		}
-		if line == 0 {
-			line = o.line
+		if w.line == 0 {
+			w.line = o.line
 		}
-		if !contains(ctx, o.ctx) {
-			ctx = append(ctx, o.ctx)
+		if !contains(w.ctx, o.ctx) {
+			w.ctx = append(w.ctx, o.ctx)
 		}
 	}
-	if line == 0 {
-		line = c.lines.line(p)
+	if w.line == 0 {
+		w.line = c.lines.line(p)
 	}
-	if len(ctx) > 0 {
-		msg += " (" + strings.Join(ctx, "; ") + ")"
-	}
-	c.sink.add(line, p.String(), msg)
+	return w
 }
 
 // tbl is one decoded TOML table and where it is.
@@ -294,6 +313,10 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			c.fail(lp.path(), fmt.Sprintf("%q must not be negative", s))
 			return v
 		}
+		if dd > time.Duration(d.max) {
+			c.fail(lp.path(), fmt.Sprintf("%q is longer than %s, the longest time the simulator takes: %s", s, maxTimeText, whyMaxTime))
+			return v
+		}
 		if d.gt && dd == 0 {
 			c.fail(lp.path(), fmt.Sprintf("%q must be greater than 0", s))
 			return v
@@ -321,6 +344,10 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 		}
 		if !d.gt && f < d.fmin {
 			c.fail(lp.path(), fmt.Sprintf("%s must not be negative", formatFloat(f)))
+			return v
+		}
+		if d.fmax > 0 && f > d.fmax {
+			c.fail(lp.path(), fmt.Sprintf("%s is more than %s: %s", formatFloat(f), formatFloat(d.fmax), d.whyMax))
 			return v
 		}
 		v.f = f

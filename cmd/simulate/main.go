@@ -49,11 +49,11 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "run":
 		err = cmdRun(args[1:], stdout, stderr)
 	case "check":
-		err = cmdCheck(args[1:], stdout)
+		err = cmdCheck(args[1:], stdout, stderr)
 	case "assign":
 		err = cmdAssign(args[1:], stdin, stdout)
 	case "describe":
-		err = cmdDescribe(args[1:], stdout)
+		err = cmdDescribe(args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
 	case "list":

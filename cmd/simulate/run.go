@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ type runFlags struct {
 	shard    string
 	noCharts bool
 	quiet    bool
+	budget   budgetFlags
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
@@ -34,6 +34,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.shard, "shard", "", "run only slice I of N (I/N, 0-based)")
 	fs.BoolVar(&f.noCharts, "no-charts", false, "skip charts and report.html")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar, no summary table")
+	f.budget.register(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -52,6 +53,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 		shard = &report.Shard{Index: i, Of: n}
 	}
+	budget, err := f.budget.budget(f.parallel, !f.noCharts)
+	if err != nil {
+		return err
+	}
+	limitMemory(budget)
 	// Load every file first: a bad file fails the command before anything
 	// runs or is written.
 	var xs []*experiment.Experiment
@@ -68,6 +74,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return usagef("%s and %s are both named %q: their results would share a folder", prev, file, x.Name)
 		}
 		names[x.Name] = file
+		// What the runs need is judged before anything runs or is written.
+		b := budget
+		if shard != nil {
+			b.Runs = shard.Indexes(len(x.Runs))
+		}
+		if _, err := checkBudget(x, b, stderr, "run"); err != nil {
+			return err
+		}
 		xs = append(xs, x)
 	}
 	for _, x := range xs {
@@ -195,8 +209,11 @@ func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome
 
 func num(x float64, decimals int) string { return strconv.FormatFloat(x, 'f', decimals, 64) }
 
-func cmdCheck(args []string, stdout io.Writer) error {
+func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var bf budgetFlags
+	bf.register(fs)
+	parallel := fs.Int("parallel", 0, "runs in parallel the memory estimate assumes (default: the number of CPUs)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -204,14 +221,23 @@ func cmdCheck(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no experiment file given")
 	}
+	budget, err := bf.budget(*parallel, true)
+	if err != nil {
+		return err
+	}
 	var bad []string
 	for _, file := range files {
 		x, err := experiment.Load(file)
-		if err != nil {
-			bad = append(bad, err.Error())
-			continue
+		if err == nil {
+			var costs experiment.Costs
+			costs, err = checkBudget(x, budget, stderr, "check")
+			if err == nil {
+				fmt.Fprintf(stdout, "%s: ok (%s, %d run(s); estimated %s of memory, %s of results, %.2g model steps)\n",
+					file, x.Name, len(x.Runs), sizeText(costs.Memory), sizeText(costs.Output), costs.Steps)
+				continue
+			}
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d run(s))\n", file, x.Name, len(x.Runs))
+		bad = append(bad, err.Error())
 	}
 	if len(bad) > 0 {
 		return usageError{fmt.Errorf("%s", strings.Join(bad, "\n"))}
@@ -249,4 +275,3 @@ func cmdMerge(args []string, stdout io.Writer) error {
 	return nil
 }
 
-var _ = os.Stdout
