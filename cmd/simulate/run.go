@@ -274,4 +274,3 @@ func cmdMerge(args []string, stdout io.Writer) error {
 	}
 	return nil
 }
-
