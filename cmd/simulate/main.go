@@ -35,7 +35,16 @@ const usage = `usage:
 `
 
 func main() {
-	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	if !isChild() && supervised(args) {
+		// Run the command in a child process and report its crashes:
+		// see supervise.go.
+		os.Exit(supervise(args, os.Stderr))
+	}
+	if len(args) > 0 {
+		watchSignals(os.Stderr, args[0])
+	}
+	os.Exit(childCode(realMain(args, os.Stdin, os.Stdout, os.Stderr)))
 }
 
 // realMain is main without the process: tests call it.
@@ -71,6 +80,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "simulate %s: %v\n", args[0], strings.TrimRight(err.Error(), "\n"))
+	if ie, ok := asInterrupted(err); ok {
+		return ie.exitCode()
+	}
 	var u usageError
 	if errors.As(err, &u) {
 		return exitUsage

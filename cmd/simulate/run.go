@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -90,7 +91,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if !f.noCharts {
-		if err := report.WriteIndex(f.out); err != nil {
+		if err := report.WriteIndex(f.out); errors.Is(err, report.ErrInterrupted) {
+			return interrupted("")
+		} else if err != nil {
 			return fmt.Errorf("cannot write %s: %v", filepath.Join(f.out, "index.html"), err)
 		}
 	}
@@ -98,7 +101,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 }
 
 func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, stderr io.Writer) error {
+	notWritten := fmt.Sprintf("nothing of %s was written (its unfinished results were removed)", x.Name)
 	w, err := report.NewWriter(f.out, x, !f.noCharts)
+	if errors.Is(err, report.ErrInterrupted) {
+		return interrupted(fmt.Sprintf("%s was not started", x.Name))
+	}
 	if err != nil {
 		return fmt.Errorf("cannot write results under %s: %v", f.out, err)
 	}
@@ -115,7 +122,7 @@ func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, s
 		total = len(indexes)
 	}
 	bar := startProgress(stderr, x.Name, total, f.quiet)
-	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Detail: w.RunDetail, Indexes: indexes,
+	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Detail: w.RunDetail, Indexes: indexes, Done: w.RunDone, Stop: stop,
 		Progress: func(int, int) { bar.runDone() }, SimProgress: bar.simAdvanced}
 	if x.SLO != nil {
 		ropt.MeasureSLO, ropt.SLOWarmup = true, engine.FromDuration(x.SLO.Warmup)
@@ -124,11 +131,21 @@ func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, s
 	bar.finish()
 	if err != nil {
 		w.Abort()
+		if errors.Is(err, runner.ErrStopped) {
+			return interrupted(notWritten)
+		}
 		return err
 	}
 	if err := w.Write(outs); err != nil {
 		w.Abort()
+		if ie := interrupted(notWritten); ie != nil {
+			return ie
+		}
 		return fmt.Errorf("cannot write results: %v", err)
+	}
+	if ie := interrupted(notWritten); ie != nil {
+		w.Abort() // a signal while the files were written: none of them is kept
+		return ie
 	}
 	if err := w.Commit(); err != nil {
 		w.Abort()
@@ -266,6 +283,9 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		return usagef("merge needs --out DIR and the shard results folders\n%s", usage)
 	}
 	names, err := report.Merge(*out, dirs)
+	if ie := interrupted("the merged results were not written"); ie != nil {
+		return ie
+	}
 	if err != nil {
 		return usageError{err}
 	}
