@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
@@ -76,6 +77,23 @@ const (
 	indexCap           = 1024    // models: live index entries kept at a sample
 	hardIndexCap       = 65536   // models: most entries between two samples
 )
+
+// costInput is what a run configuration's estimate is made from, kept at
+// load (the checker knows its keys' lines and overrides) and estimated only
+// when a command asks: loading a 20,000-point sweep need not format 20,000
+// sets of messages nobody reads.
+type costInput struct {
+	c          *checker
+	sc         *scenario.Scenario
+	eventPaths []keyPath
+	once       sync.Once
+	cost       *runCost
+}
+
+func (in *costInput) estimate() *runCost {
+	in.once.Do(func() { in.cost = estimate(in.c, in.sc, in.eventPaths) })
+	return in.cost
+}
 
 // runCost is one run configuration's estimate; runs that differ only in
 // seed share it.
@@ -164,7 +182,7 @@ func estimate(c *checker, sc *scenario.Scenario, eventPaths []keyPath) *runCost 
 			fmt.Sprintf("%s partitions of topic %s, each with up to %s produce-time entries", num(p), t.Name, num(entries)), at)
 		add(costSteps, p*ticks*(1+readers[t.Name]),
 			fmt.Sprintf("%s partitions x %s batch intervals (duration / batch_interval) of topic %s", num(p), num(ticks), t.Name),
-			batchPath, at, durationPath)
+			batchPath, durationPath, at)
 	}
 	add(costMemory, samples*bytesPerSample, fmt.Sprintf("%s samples (duration / sample_interval), queued up front", num(samples)),
 		samplePath, durationPath)
@@ -259,7 +277,7 @@ func estimate(c *checker, sc *scenario.Scenario, eventPaths []keyPath) *runCost 
 	}
 	rows := samples * float64(len(sc.Groups))
 	add(costOutput, rows*(bytesPerCSVRow+float64(longestGroup)+40),
-		fmt.Sprintf("%s timeseries rows (duration / sample_interval x %d groups)", num(rows), len(sc.Groups)), samplePath, durationPath)
+		fmt.Sprintf("%s timeseries rows (duration / sample_interval x %d group(s))", num(rows), len(sc.Groups)), samplePath, durationPath)
 	rc.output += float64(len(sc.Groups)) * 1500 // summary rows
 	return rc
 }
@@ -309,12 +327,11 @@ func (x *Experiment) Check(b Budget) (Costs, []string, error) {
 	var total Costs
 	var peak, retained float64
 	var worst *runCost
-	seen := map[*runCost]bool{} // NB: lookup only
 	for k, i := range idx {
-		rc := x.Runs[i].cost
-		if rc == nil {
+		if x.Runs[i].cost == nil {
 			continue
 		}
+		rc := x.Runs[i].cost.estimate()
 		mem := rc.memory
 		if b.KeepSeries {
 			mem += rc.series
@@ -330,7 +347,6 @@ func (x *Experiment) Check(b Budget) (Costs, []string, error) {
 		retained += rc.retain
 		total.Output += rc.output + float64(len(x.Runs[i].ID))*rc.output/200 // run ids in rows, roughly
 		total.Steps += rc.steps
-		seen[rc] = true
 	}
 	if worst == nil {
 		return total, nil, nil
@@ -364,13 +380,19 @@ func (x *Experiment) Check(b Budget) (Costs, []string, error) {
 		}
 		return total, warnings, x.costError(d, msg+"; raise --max-memory if the machine has it, or lower --parallel")
 	}
+	each := ""
+	if len(idx) > 1 {
+		each = fmt.Sprintf(" in each of %d runs", len(idx))
+	}
 	if b.Output > 0 && total.Output > float64(b.Output) {
 		d := topOver(x, idx, costOutput, top)
+		d.what += each
 		return total, warnings, x.costError(d, fmt.Sprintf("the runs would write an estimated %s, more than the budget of %s (--max-output), "+
 			"mostly %s; sample less often (sample_interval), or raise --max-output", bytesText(total.Output), bytesText(float64(b.Output)), d.what))
 	}
 	if b.Steps > 0 && total.Steps > b.Steps {
 		d := topOver(x, idx, costSteps, top)
+		d.what += each
 		return total, warnings, x.costError(d, fmt.Sprintf("the runs would take an estimated %.2g model steps (%s), more than the budget of %.2g "+
 			"(--max-steps; about %s of CPU at 100 ns a step), mostly %s", total.Steps, runsText, b.Steps, cpuText(total.Steps), d.what))
 	}
@@ -389,10 +411,10 @@ func topOver(x *Experiment, idx []int, kind costKind, top func(*runCost, costKin
 	sum := map[string]float64{} // NB: lookup only; keys sorted below
 	first := map[string]driver{}
 	for _, i := range idx {
-		rc := x.Runs[i].cost
-		if rc == nil {
+		if x.Runs[i].cost == nil {
 			continue
 		}
+		rc := x.Runs[i].cost.estimate()
 		for _, d := range rc.drivers {
 			if d.kind != kind {
 				continue

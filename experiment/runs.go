@@ -69,7 +69,7 @@ func expand(c *checker, root map[string]any, variants []variant, sw *Sweep, targ
 			rc := &checker{sink: c.sink, lines: c.lines, over: over}
 			if sc := rc.build(tree, slo); sc != nil {
 				checkChartNames(c, sw, sc, runID(v.name, point, longestSeed(seeds)), over)
-				cost := estimate(rc, sc, rc.eventPaths)
+				cost := &costInput{c: rc, sc: sc, eventPaths: rc.eventPaths}
 				for _, seed := range seeds {
 					runs = append(runs, Run{ID: runID(v.name, point, seed), Variant: v.name, Seed: seed, Point: point, Scenario: sc, cost: cost})
 				}

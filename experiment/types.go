@@ -46,7 +46,7 @@ type Run struct {
 	Point    []SweepValue
 	Scenario *scenario.Scenario
 
-	cost *runCost // shared by the runs of one configuration
+	cost *costInput // shared by the runs of one configuration
 }
 
 // Sweep is a what-if grid: the cross product of its axes.

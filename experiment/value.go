@@ -84,6 +84,11 @@ func (c *checker) locate(p keyPath, also ...keyPath) where {
 	if w.line == 0 {
 		w.line = c.lines.line(p)
 	}
+	for _, q := range also {
+		if w.line == 0 { // p is not written (a default): show a key it depends on that is
+			w.line = c.lines.line(q)
+		}
+	}
 	return w
 }
 
