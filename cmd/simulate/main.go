@@ -25,13 +25,14 @@ func (u usageError) Unwrap() error { return u.err }
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 const usage = `usage:
-  simulate run [--out DIR] [--seed N] [--parallel N] [--shard I/N] [--no-charts] [--quiet] FILE...
-  simulate check FILE...
+  simulate run [--out DIR] [--seed N] [--parallel N] [--shard I/N] [--no-charts] [--quiet] [BUDGET] FILE...
+  simulate check [--parallel N] [BUDGET] FILE...
   simulate assign [--assignor NAME] [--rounds] [--explain] [FILE|-]
-  simulate describe FILE --at DURATION [--run ID] [--group NAME]
+  simulate describe FILE --at DURATION [--run ID] [--group NAME] [BUDGET]
   simulate merge --out DIR SHARD_OUT...
   simulate list
   simulate version
+BUDGET: [--max-memory SIZE] [--max-output SIZE] [--max-steps N] (defaults 4GiB, 10GiB, 1e11)
 `
 
 func main() {
