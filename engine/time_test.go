@@ -121,3 +121,15 @@ func TestAfterSaturates(t *testing.T) {
 		t.Errorf("next event at %v, want Never", q.Peek())
 	}
 }
+
+// A lognormal sum whose moments overflow float64 is +Inf (saturating to
+// Never as a time), never NaN.
+func TestLognormalSumOverflowIsInfinite(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	if got := LognormalSum(r, 500, 1e-3, 1e300); !math.IsInf(got, 1) {
+		t.Errorf("LognormalSum with cv 1e300 = %v, want +Inf", got)
+	}
+	if got := FromSeconds(LognormalSum(r, 500, 1e-3, 1e300)); got != Never {
+		t.Errorf("as a time: %v", got)
+	}
+}
