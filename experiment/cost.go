@@ -369,16 +369,20 @@ func (x *Experiment) Check(b Budget) (Costs, []string, error) {
 	runsText := fmt.Sprintf("%d run(s)", len(idx))
 	if b.Memory > 0 && total.Memory > float64(b.Memory) {
 		d := top(worst, costMemory)
-		msg := fmt.Sprintf("the runs need an estimated %s of memory, more than the budget of %s (--max-memory): "+
-			"%s, %g at a time, up to %s each, mostly %s", bytesText(total.Memory), bytesText(float64(b.Memory)),
-			runsText, inFlight, bytesText(peak), d.what)
+		msg := fmt.Sprintf("the run needs an estimated %s of memory, more than the budget of %s (--max-memory), mostly %s; "+
+			"raise --max-memory if the machine has it", bytesText(total.Memory), bytesText(float64(b.Memory)), d.what)
+		if len(idx) > 1 {
+			msg = fmt.Sprintf("the runs need an estimated %s of memory, more than the budget of %s (--max-memory): "+
+				"%s, %g at a time, up to %s each, mostly %s; raise --max-memory if the machine has it, or lower --parallel",
+				bytesText(total.Memory), bytesText(float64(b.Memory)), runsText, inFlight, bytesText(peak), d.what)
+		}
 		if retained > inFlight*peak {
 			d = driver{at: x.runsAt}
 			msg = fmt.Sprintf("the runs need an estimated %s of memory, more than the budget of %s (--max-memory): "+
-				"%s each keep %s of results until all are written", bytesText(total.Memory), bytesText(float64(b.Memory)),
-				runsText, bytesText(retained/float64(len(idx))))
+				"%s each keep %s of results until all are written; raise --max-memory if the machine has it, or split the experiment",
+				bytesText(total.Memory), bytesText(float64(b.Memory)), runsText, bytesText(retained/float64(len(idx))))
 		}
-		return total, warnings, x.costError(d, msg+"; raise --max-memory if the machine has it, or lower --parallel")
+		return total, warnings, x.costError(d, msg)
 	}
 	each := ""
 	if len(idx) > 1 {

@@ -130,15 +130,20 @@ func (b *scenarioBuild) limits() {
 				slow, slowAt = e.Factor, b.eventPaths[i].key("factor")
 			}
 		}
-		batch := g.ProcessingTime.Seconds() * float64(g.MaxPollRecords) * slow * tailFactor(&g)
+		plain := g.ProcessingTime.Seconds() * float64(g.MaxPollRecords) * tailFactor(&g)
+		batch := plain * slow
 		if batch > MaxTime.Seconds() {
 			also := []keyPath{gp.key("max.poll.records"), gp.key("processing_distribution"), gp.key("processing_cv")}
+			at, what := gp.key("processing_time"), fmt.Sprintf("%v per record", g.ProcessingTime)
 			if slowAt != nil {
-				also = append(also, slowAt)
+				also = append(also, at)
+				if plain <= MaxTime.Seconds() { // the slow event is what breaks the limit
+					at, what = slowAt, fmt.Sprintf("a slow factor of %s on %v per record", formatFloat(slow), g.ProcessingTime)
+				}
 			}
-			c.fail(gp.key("processing_time"), fmt.Sprintf("%v per record gives batches of up to %s (max.poll.records = %d, "+
-				"slow factor %s, %s), longer than %s, the longest time the simulator takes: %s",
-				g.ProcessingTime, formatSeconds(batch), g.MaxPollRecords, formatFloat(slow), tailText(&g), maxTimeText, whyMaxTime), also...)
+			c.fail(at, fmt.Sprintf("%s gives batches of up to %s (max.poll.records = %d, slow factor %s, %s), longer than %s, "+
+				"the longest time the simulator takes: %s",
+				what, formatSeconds(batch), g.MaxPollRecords, formatFloat(slow), tailText(&g), maxTimeText, whyMaxTime), also...)
 		}
 	}
 	// A rolling restart schedules one step per member, interval apart.

@@ -115,7 +115,7 @@ func hostileCases() []hostileCase {
 			code: 2, key: "groups.g.processing_time", msg: "six-sigma lognormal draw"},
 		{name: "exponential day-long records", src: f(hostileFile{processing: `"24h"`, group: "processing_distribution = \"exponential\""}),
 			code: 2, key: "groups.g.processing_time", msg: "up to 45x the mean"},
-		{name: "slow factor 1e308", src: f(hostileFile{rest: slowEvent("1e308")}), code: 2, key: "groups.g.processing_time", msg: "slow factor 1e+308"},
+		{name: "slow factor 1e308", src: f(hostileFile{rest: slowEvent("1e308")}), code: 2, key: "events[0].factor", msg: "a slow factor of 1e+308 on 1ms per record"},
 		{name: "slow factor zero", src: f(hostileFile{rest: slowEvent("0")}), code: 2, key: "events[0].factor", msg: "greater than 0"},
 		{name: "slow factor negative zero", src: f(hostileFile{rest: slowEvent("-0.0")}), code: 2, key: "events[0].factor", msg: "greater than 0"},
 		{name: "slow factor 1e-300", src: f(hostileFile{rest: slowEvent("1e-300")}), code: 0},

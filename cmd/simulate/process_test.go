@@ -301,7 +301,7 @@ processing_time = "1ms"
 	}
 	// With the default budget the same file is refused up front.
 	r = runBinary(t, 30*time.Second, dir, "", "run", "--out", out, "keys.toml")
-	if r.code != 2 || !strings.Contains(r.stderr, "keys.toml:8: producers.p.key_count: the runs need an estimated") {
+	if r.code != 2 || !strings.Contains(r.stderr, "keys.toml:8: producers.p.key_count: the run needs an estimated") {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
