@@ -195,6 +195,8 @@ func hostileCases() []hostileCase {
 			`topic = "t"`, `topic = "tópico"`, 1), code: 2, key: "topics.tópico", msg: "is not allowed"},
 		{name: "escape sequence in the description", src: f(hostileFile{top: `description = "\u001b[2J\u001b[31mgotcha"`}), code: 2,
 			key: "description", msg: "control character U+001B"},
+		{name: "escape sequence in a key", src: f(hostileFile{group: `"\u001b[2Jx" = 1`}), code: 2,
+			key: `groups.g."\x1b[2Jx"`, msg: "unknown key in a group"},
 		{name: "unicode description", src: f(hostileFile{top: `description = "Zürich → 東京, ok ✓"`}), code: 0},
 		{name: "byte-order mark and CRLF", src: "\ufeff" + strings.ReplaceAll(f(hostileFile{}), "\n", "\r\n"), code: 0},
 		{name: "NUL bytes", src: "duration = \"1m\"\n\x00\x00\x00", code: 2, key: "", msg: "TOML syntax error"},
@@ -266,6 +268,9 @@ func TestHostileInputs(t *testing.T) {
 			}
 			if r.code != c.code {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, c.code, tail(r.stderr, 1500))
+			}
+			if strings.ContainsRune(r.stderr, 0x1b) {
+				t.Errorf("an escape character reached stderr")
 			}
 			if strings.Contains(r.stderr, "internal error") || strings.Contains(r.stderr, "crashed") {
 				t.Errorf("stderr: %s", tail(r.stderr, 1500))
