@@ -139,8 +139,11 @@ func supervise(args []string, stderr io.Writer) int {
 	case ws.Signaled() && sig != nil && (ws.Signal() == syscall.SIGKILL):
 		what = "did not stop in time after " + signalName(sig) + " and was killed"
 		code = 128 + int(sig.(syscall.Signal))
+	case ws.Signaled() && ws.Signal() == syscall.SIGKILL:
+		what = "was killed by SIGKILL (the kernel's out-of-memory killer sends it)"
+		code = exitRuntime
 	case ws.Signaled():
-		what = fmt.Sprintf("was killed by %s (the kernel's out-of-memory killer sends SIGKILL)", signalName(ws.Signal()))
+		what = "was killed by " + signalName(ws.Signal())
 		code = exitRuntime
 	default:
 		what = fmt.Sprintf("crashed (the Go runtime's fatal error above, exit status %d); "+
