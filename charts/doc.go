@@ -3,10 +3,10 @@
 // It owns the pictures and the page: which charts exist, their file names,
 // their colours, the CSV behind each one, and the HTML that shows them. Its
 // input is the Experiment value in types.go, filled by report from what
-// models measured.
+// the model (sim) measured.
 //
 // It never computes a metric. Every number it draws or prints is one the
-// models produced; the only arithmetic here is presentation: the mean, min
+// model produced; the only arithmetic here is presentation: the mean, min
 // and max over seeds of a number already measured, and downsampling a long
 // timeseries to a chart's pixel width (Downsampler, HeatDownsampler).
 //

@@ -1,7 +1,7 @@
 package charts
 
 // Input types: everything a chart or the HTML report shows comes from these,
-// and they come from models (via report). Nothing here is computed from
+// and they come from the model (sim, via report). Nothing here is computed from
 // anything else than these values.
 
 // Experiment is one experiment's results, ready to draw.

@@ -87,7 +87,7 @@ func (q *Queue) At(at Time, kind, target int32, arg int64) uint64 {
 
 // After schedules an event d after now.
 func (q *Queue) After(d Time, kind, target int32, arg int64) uint64 {
-	return q.Push(Event{At: q.now + d, Kind: kind, Target: target, Arg: arg})
+	return q.Push(Event{At: q.now.Add(d), Kind: kind, Target: target, Arg: arg}) // saturating: a huge d is Never, not the past
 }
 
 // Peek returns the time of the next event, or Never when the queue is empty.

@@ -146,14 +146,14 @@ func (d *PoissonDist) Rand(r *rand.Rand) int64 {
 		us := 0.5 - math.Abs(u)
 		k := math.Floor((2*a/us+b)*u + mean + 0.43)
 		if us >= 0.07 && v <= vr {
-			return int64(k)
+			return CountFromFloat(k) // NB: int64(k) for any count below 2^63
 		}
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
 		lg, _ := math.Lgamma(k + 1)
 		if math.Log(v)+d.logInvalpha-math.Log(a/(us*us)+b) <= -mean+k*d.loglam-lg {
-			return int64(k)
+			return CountFromFloat(k)
 		}
 	}
 }
@@ -178,6 +178,12 @@ func LognormalSum(r *rand.Rand, n int, mean, cv float64) float64 {
 	m := float64(n) * mean
 	v := float64(n) * (cv * mean) * (cv * mean)
 	sigma2 := math.Log1p(v / (m * m))
+	if math.IsInf(sigma2, 0) || math.IsNaN(sigma2) {
+		// Moments beyond float64 (a coefficient of variation near 1e150):
+		// the draw is unbounded; say so rather than return NaN, which no
+		// caller can turn into a time.
+		return math.Inf(1)
+	}
 	mu := math.Log(m) - sigma2/2
 	return math.Exp(mu + math.Sqrt(sigma2)*r.NormFloat64())
 }

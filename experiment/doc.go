@@ -9,6 +9,10 @@
 //   - line numbers: BurntSushi/toml decodes the values but gives no key
 //     positions, so scan.go re-reads the raw text and maps every key path,
 //     array elements included (events[3].count), to its line;
+//   - the limits that follow from the model (limits.go: the clock, record
+//     counts, names that become file names, loops that would stand still),
+//     and the estimate of what runs cost in memory, output and model steps,
+//     judged against a Budget when a command asks (cost.go);
 //   - expansion: variants x sweep points x seeds, each a Run with a fully
 //     resolved, validated Scenario, in the fixed order every output uses.
 //     A variant or sweep value is written into a copy of the decoded tree
@@ -18,7 +22,7 @@
 //
 // It must never:
 //   - simulate, or decide anything about Kafka's behaviour beyond what a
-//     user may write (the models package does that from the Scenario);
+//     user may write (the sim package does that from the Scenario);
 //   - let Go map iteration order reach a run, an order or a message (keys
 //     are sorted; file order comes from the scanner);
 //   - panic on any input (FuzzParse checks this), or print anything: it

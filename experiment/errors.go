@@ -85,6 +85,10 @@ func (s *errSink) add(line int, key, msg string) {
 
 func (s *errSink) count() int { return len(s.list) }
 
+// full reports that more problems than are shown have been found: loops
+// over hostile input (a list of a million bad values) stop there.
+func (s *errSink) full() bool { return len(s.list) > maxErrors }
+
 // err returns nil, the single *Error, or an ErrorList sorted by line.
 func (s *errSink) err() error {
 	switch len(s.list) {

@@ -57,10 +57,28 @@ var badCases = []struct {
 	{"no groups", "duration = \"1m\"\n[topics.t]\npartitions = 1\n", "x.toml: groups: at least one consumer group is required, e.g. [groups.processors]"},
 
 	// Broker.
+	// KIP-848's broker settings, with Kafka's rules (GroupCoordinatorConfig).
 	{"broker heartbeat bounds", g("[broker]\n\"group.consumer.heartbeat.interval.ms\" = 4000\n"),
-		"x.toml:9: broker.group.consumer.heartbeat.interval.ms: 4000 must be from 5000 to 15000"},
+		"x.toml:9: broker.group.consumer.heartbeat.interval.ms: group.consumer.heartbeat.interval.ms must be greater than or equal to " +
+			"group.consumer.min.heartbeat.interval.ms (4000 and 5000); the broker refuses to start otherwise"},
 	{"broker session bounds", g("[broker]\n\"group.consumer.session.timeout.ms\" = 60001\n"),
-		"x.toml:9: broker.group.consumer.session.timeout.ms: 60001 must be from 45000 to 60000"},
+		"x.toml:9: broker.group.consumer.session.timeout.ms: group.consumer.session.timeout.ms must be less than or equal to " +
+			"group.consumer.max.session.timeout.ms (60001 and 60000); the broker refuses to start otherwise"},
+	{"broker heartbeat max below min", g("[broker]\n\"group.consumer.max.heartbeat.interval.ms\" = 100\n"),
+		"x.toml:9: broker.group.consumer.max.heartbeat.interval.ms: group.consumer.max.heartbeat.interval.ms must be greater than or equal to " +
+			"group.consumer.min.heartbeat.interval.ms (100 and 5000); the broker refuses to start otherwise"},
+	{"broker session max below min", g("[broker]\n\"group.consumer.max.session.timeout.ms\" = 40000\n"),
+		"x.toml:9: broker.group.consumer.max.session.timeout.ms: group.consumer.max.session.timeout.ms must be greater than or equal to " +
+			"group.consumer.min.session.timeout.ms (40000 and 45000); the broker refuses to start otherwise"},
+	{"broker session below min", g("[broker]\n\"group.consumer.session.timeout.ms\" = 30000\n"),
+		"x.toml:9: broker.group.consumer.session.timeout.ms: group.consumer.session.timeout.ms must be greater than or equal to " +
+			"group.consumer.min.session.timeout.ms (30000 and 45000); the broker refuses to start otherwise"},
+	{"broker heartbeat not below session", g("[broker]\n\"group.consumer.heartbeat.interval.ms\" = 15000\n" +
+		"\"group.consumer.session.timeout.ms\" = 15000\n\"group.consumer.min.session.timeout.ms\" = 1000\n"),
+		"x.toml:9: broker.group.consumer.heartbeat.interval.ms: group.consumer.heartbeat.interval.ms must be less than " +
+			"group.consumer.session.timeout.ms (15000 and 15000); the broker refuses to start otherwise"},
+	{"broker heartbeat zero", g("[broker]\n\"group.consumer.min.heartbeat.interval.ms\" = 0\n"),
+		"x.toml:9: broker.group.consumer.min.heartbeat.interval.ms: 0 must be from 1 to 2147483647"},
 	{"broker min > max", g("[broker]\n\"group.min.session.timeout.ms\" = 7000\n\"group.max.session.timeout.ms\" = 6500\n"),
 		"x.toml:9: broker.group.min.session.timeout.ms: 7000 must not be greater than group.max.session.timeout.ms (6500)"},
 	{"broker negative latency", g("[broker]\nnetwork_latency = \"-1ms\"\n"), `x.toml:9: broker.network_latency: "-1ms" must not be negative`},
@@ -98,8 +116,23 @@ var badCases = []struct {
 	{"heartbeat >= session", g("\"heartbeat.interval.ms\" = 50000\n"), "x.toml:8: groups.g.heartbeat.interval.ms: 50000 must be lower than session.timeout.ms (45000)"},
 	{"session outside broker bounds", g("\"session.timeout.ms\" = 5000\n\"heartbeat.interval.ms\" = 1000\n"),
 		"x.toml:8: groups.g.session.timeout.ms: 5000 must be within the broker's group.min.session.timeout.ms (6000) and group.max.session.timeout.ms (1800000) for a classic group"},
-	{"consumer protocol ignores broker session bounds", g("\"session.timeout.ms\" = 5000\n\"heartbeat.interval.ms\" = 1000\n\"group.protocol\" = \"consumer\"\nx = 1\n"),
-		"x.toml:11: groups.g.x: unknown key in a group; `simulate list` shows the allowed keys"},
+	// Kafka's consumer refuses classic-only client settings with the
+	// consumer protocol (ConsumerConfig), one error per key at its line.
+	{"consumer protocol refuses client session", g("\"session.timeout.ms\" = 5000\n\"heartbeat.interval.ms\" = 1000\n\"group.protocol\" = \"consumer\"\n"),
+		"x.toml:8: groups.g.session.timeout.ms: cannot be set when group.protocol=CONSUMER, as Kafka's consumer refuses it " +
+			"(the broker sets it: set broker.group.consumer.session.timeout.ms instead)\n" +
+			"x.toml:9: groups.g.heartbeat.interval.ms: cannot be set when group.protocol=CONSUMER, as Kafka's consumer refuses it " +
+			"(the broker sets it: set broker.group.consumer.heartbeat.interval.ms instead)"},
+	{"consumer protocol refuses client assignors", g("\"group.protocol\" = \"consumer\"\n\"partition.assignment.strategy\" = \"range\"\n"),
+		"x.toml:9: groups.g.partition.assignment.strategy: cannot be set when group.protocol=CONSUMER, as Kafka's consumer refuses it " +
+			"(the broker assigns partitions: set group.remote.assignor instead)"},
+	{"consumer protocol by a variant refuses the base session", g("\"session.timeout.ms\" = 10000\n[[variants]]\nname = \"kip848\"\n\"groups.g.group.protocol\" = \"consumer\"\n"),
+		"x.toml:11: groups.g.session.timeout.ms: cannot be set when group.protocol=CONSUMER, as Kafka's consumer refuses it " +
+			"(the broker sets it: set broker.group.consumer.session.timeout.ms instead) (variant \"kip848\")"},
+	{"consumer protocol by a sweep refuses a variant's heartbeat", g("[[variants]]\nname = \"fast\"\n\"groups.g.heartbeat.interval.ms\" = 500\n" +
+		"[sweep]\n\"groups.g.group.protocol\" = [\"classic\", \"consumer\"]\n"),
+		"x.toml:10: groups.g.heartbeat.interval.ms: cannot be set when group.protocol=CONSUMER, as Kafka's consumer refuses it " +
+			"(the broker sets it: set broker.group.consumer.heartbeat.interval.ms instead) (variant \"fast\"; sweep groups.g.group.protocol=consumer)"},
 	{"commit contradiction", g("commit = \"sync\"\n\"enable.auto.commit\" = true\n"),
 		`x.toml:9: groups.g.enable.auto.commit: true contradicts commit = "sync" (enable.auto.commit must be true with commit = "auto" and false with commit = "sync")`},
 	{"strategy unknown", g("\"partition.assignment.strategy\" = [\"range\", \"uniform\"]\n"),

@@ -64,6 +64,11 @@ func FuzzParse(f *testing.F) {
 		if len(x.Runs) != want {
 			t.Fatalf("%d runs, want %d", len(x.Runs), want)
 		}
+		// The estimate of what the runs need is computed for every file
+		// that loads, and must not fail on any of them.
+		if _, _, err := x.Check(DefaultBudget()); err != nil {
+			checkErrorShape(t, err)
+		}
 		ids := map[string]bool{}
 		for _, r := range x.Runs {
 			if ids[r.ID] || r.Scenario == nil || strings.Contains(r.ID, "//") {

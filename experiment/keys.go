@@ -36,6 +36,8 @@ type keyDef struct {
 	req      bool
 	min, max int64 // kInt and kMillis as written; kDuration in nanoseconds
 	fmin     float64
+	fmax     float64  // kFloat: largest value allowed (0: no bound), with why
+	whyMax   string   // kFloat: the reason for fmax, for the message
 	gt       bool     // kFloat and kDuration: strictly greater than the minimum
 	enum     []string // kEnum, kStrategy
 	fixed    bool     // may not be set by [[variants]] or [sweep]
@@ -88,7 +90,7 @@ func ms(name string, def, min, max int64, doc string) keyDef {
 }
 
 func dur(name string, def string, positive bool, doc string) keyDef {
-	d := keyDef{name: name, kind: kDuration, min: 0, max: math.MaxInt64, gt: positive, doc: doc}
+	d := keyDef{name: name, kind: kDuration, min: 0, max: int64(MaxTime), gt: positive, doc: doc}
 	if def != "" {
 		d.def = def
 	}
@@ -129,8 +131,13 @@ var brokerSection = (&section{
 		dur("network_latency", "1ms", false, "one-way latency between clients and brokers"),
 		ms("group.min.session.timeout.ms", 6000, 1, maxJavaInt, "smallest session.timeout.ms a classic member may ask for"),
 		ms("group.max.session.timeout.ms", 1800000, 1, maxJavaInt, "largest session.timeout.ms a classic member may ask for"),
-		ms("group.consumer.heartbeat.interval.ms", 5000, 5000, 15000, "heartbeat interval of consumer-protocol groups (KIP-848)"),
-		ms("group.consumer.session.timeout.ms", 45000, 45000, 60000, "session timeout of consumer-protocol groups (KIP-848)"),
+		ms("group.consumer.heartbeat.interval.ms", 5000, 1, maxJavaInt, "heartbeat interval the broker gives consumer-protocol (KIP-848) members; "+
+			"within the min/max bounds and lower than group.consumer.session.timeout.ms"),
+		ms("group.consumer.min.heartbeat.interval.ms", 5000, 1, maxJavaInt, "smallest group.consumer.heartbeat.interval.ms the broker accepts"),
+		ms("group.consumer.max.heartbeat.interval.ms", 15000, 1, maxJavaInt, "largest group.consumer.heartbeat.interval.ms the broker accepts"),
+		ms("group.consumer.session.timeout.ms", 45000, 1, maxJavaInt, "session timeout of consumer-protocol (KIP-848) members; within the min/max bounds"),
+		ms("group.consumer.min.session.timeout.ms", 45000, 1, maxJavaInt, "smallest group.consumer.session.timeout.ms the broker accepts"),
+		ms("group.consumer.max.session.timeout.ms", 60000, 1, maxJavaInt, "largest group.consumer.session.timeout.ms the broker accepts"),
 		ms("group.consumer.assignment.interval.ms", 1000, 0, 15000, "consumer-protocol groups recompute their target assignment at most this often (KIP-1263, Kafka 4.3+)"),
 		ms("broker.session.timeout.ms", 9000, 1, maxJavaInt, "KRaft fences a crashed coordinator's broker after this"),
 		dur("group_load_time", "1s", false, "time a new coordinator takes to load the group"),
@@ -172,18 +179,19 @@ var groupSection = (&section{
 		required(integer("consumers", nil, 0, maxMembers, "members started at t = 0")),
 		required(dur("processing_time", "", false, "mean time to process one record")),
 		enum("processing_distribution", distNames, "shape of processing times: constant, exponential or lognormal"),
-		{name: "processing_cv", kind: kFloat, def: 1.0, fmin: 0, gt: true, doc: "coefficient of variation, with processing_distribution = lognormal"},
+		{name: "processing_cv", kind: kFloat, def: 1.0, fmin: 0, gt: true, fmax: maxCV, whyMax: whyMaxCV,
+			doc: "coefficient of variation, with processing_distribution = lognormal (at most 100)"},
 		enum("commit", commitNames, "auto (Kafka's auto commit) or sync (commit after each batch)"),
 		{name: "static_membership", kind: kBool, def: false, doc: "each consumer has a group.instance.id (KIP-345)"},
 		dur("revoke_time", "0s", false, "time spent in onPartitionsRevoked"),
 		dur("assignment_time", "0s", false, "time the leader's assignor takes"),
 		dur("startup_jitter", "1s", false, "each consumer process starts (first request) after a random delay up to this: pods do not start in the same millisecond"),
 		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames,
-			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky"},
+			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky (not with group.protocol = consumer: see group.remote.assignor)"},
 		enum("group.protocol", protocolNames, "classic or consumer (KIP-848)"),
 		enum("group.remote.assignor", remoteNames, "server-side assignor with group.protocol = consumer: uniform or range"),
-		ms("session.timeout.ms", 45000, 1, maxJavaInt, "a classic member silent this long is removed"),
-		ms("heartbeat.interval.ms", 3000, 1, maxJavaInt, "classic heartbeat period (lower than session.timeout.ms)"),
+		ms("session.timeout.ms", 45000, 1, maxJavaInt, "a classic member silent this long is removed (not with group.protocol = consumer: see broker.group.consumer.session.timeout.ms)"),
+		ms("heartbeat.interval.ms", 3000, 1, maxJavaInt, "classic heartbeat period, lower than session.timeout.ms (not with group.protocol = consumer)"),
 		ms("max.poll.interval.ms", 300000, 1, maxJavaInt, "longest gap between polls; also the rebalance timeout"),
 		integer("max.poll.records", int64(500), 1, maxJavaInt, "records returned by one poll"),
 		{name: "enable.auto.commit", kind: kBool, def: true, defDoc: `true (false with commit = "sync")`,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 // Load reads, validates and expands the experiment file at path.
 // A bad file gives an *Error or an ErrorList.
 func Load(path string) (*Experiment, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -26,6 +27,22 @@ func Load(path string) (*Experiment, error) {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the file: %v", err)}
 	}
 	return Parse(path, data)
+}
+
+// MaxFileSize bounds an experiment file. The largest meaningful one, a
+// 100,000-seed list (the run limit), is about 1 MB; the TOML library keeps
+// several times the text in memory while decoding it.
+const MaxFileSize = 8 << 20
+
+// readLimited reads at most MaxFileSize+1 bytes, so a huge file (or a
+// device such as /dev/zero) is refused without being read whole.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 // Parse validates and expands an experiment given as bytes. file names it in
@@ -38,12 +55,24 @@ func Parse(file string, data []byte) (x *Experiment, err error) {
 			x, err = nil, &Error{File: file, Msg: fmt.Sprintf("internal error while reading this file (please report it): %v", r)}
 		}
 	}()
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("the file is larger than %d MB, the limit for an experiment "+
+			"(the largest meaningful one, 100,000 seeds, is about 1 MB)", MaxFileSize>>20)}
+	}
+	// The scanner runs first: it is linear in any input, and it refuses
+	// nesting that would make the TOML library's work grow with its square.
+	lines := scanLines(data)
+	if lines.deep != nil {
+		e := *lines.deep
+		e.File = file
+		return nil, &e
+	}
 	var root map[string]any
 	if _, err := toml.Decode(string(data), &root); err != nil {
 		return nil, syntaxError(file, err)
 	}
 	sink := newSink(file)
-	c := &checker{sink: sink, lines: scanLines(data)}
+	c := &checker{sink: sink, lines: lines}
 	x = &Experiment{File: file, Source: bytes.Clone(data)}
 	sum := sha256.Sum256(data)
 	x.SHA256 = hex.EncodeToString(sum[:])
@@ -52,6 +81,7 @@ func Parse(file string, data []byte) (x *Experiment, err error) {
 	c.unknown(top, topSection)
 	x.Name = readName(c, top, file)
 	x.Description = c.get(top, topSection, "description").s
+	checkText(c, keyPath{}.key("description"), x.Description)
 	x.Seeds = readSeeds(c, top)
 	var slo *sloCheck
 	x.SLO, slo = readSLO(c, top)
@@ -69,11 +99,40 @@ func Parse(file string, data []byte) (x *Experiment, err error) {
 		(&checker{sink: sink, lines: c.lines}).build(root, slo)
 		return nil, sink.err()
 	}
+	configs := max(len(variants), 1)
+	if x.Sweep != nil {
+		for _, a := range x.Sweep.Axes {
+			configs *= len(a.Values) // NB: bounded by checkRunCount
+		}
+	}
+	x.runsAt = c.locate(runsKey(variants, x.Sweep, seedsSet(top)))
+	x.loadBytes = loadEstimate(root, configs, configs*len(x.Seeds))
+	if x.loadBytes > maxLoadMemory {
+		c.fail(runsKey(variants, x.Sweep, false), loadMessage(x.loadBytes))
+		return nil, sink.err()
+	}
 	x.Runs = expand(c, root, variants, x.Sweep, targets, x.Seeds, slo)
 	if err := sink.err(); err != nil {
 		return nil, err
 	}
 	return x, nil
+}
+
+// runsKey is the key that multiplies the runs: the sweep, the seeds or the
+// variants.
+func runsKey(variants []variant, sw *Sweep, seeds bool) keyPath {
+	switch {
+	case sw != nil:
+		return keyPath{}.key("sweep")
+	case seeds || len(variants) == 0:
+		return keyPath{}.key("seeds")
+	}
+	return keyPath{}.key("variants")
+}
+
+func seedsSet(top tbl) bool {
+	_, ok := top.m["seeds"]
+	return ok
 }
 
 func syntaxError(file string, err error) error {
@@ -88,7 +147,7 @@ func readName(c *checker, top tbl, file string) string {
 	p := keyPath{}.key("name")
 	v := c.get(top, topSection, "name")
 	if v.set {
-		if v.ok && !validRunName(v.s) {
+		if v.ok && !nameTooLong(c, p, v.s) && !validRunName(v.s) {
 			c.fail(p, fmt.Sprintf("%q is not allowed: use letters, digits, '-', '_' and '.'", v.s))
 		}
 		return v.s
@@ -97,7 +156,9 @@ func readName(c *checker, top tbl, file string) string {
 	if file != "" {
 		base = strings.TrimSuffix(filepath.Base(file), ".toml")
 	}
-	if !validRunName(base) {
+	if len(base) > maxNameLen {
+		c.fail(p, fmt.Sprintf("required: the file name gives a name of %d characters, more than %d (names become file names)", len(base), maxNameLen))
+	} else if !validRunName(base) {
 		c.fail(p, fmt.Sprintf("required: the file name gives %q, which is not allowed as a name (letters, digits, '-', '_', '.')", base))
 	}
 	return base

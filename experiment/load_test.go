@@ -77,26 +77,34 @@ func TestEveryKeyIsRead(t *testing.T) {
 		t.Errorf("runs that differ only in seed should share their scenario")
 	}
 	sc := x.Runs[0].Scenario
+	ledger := scenario.DefaultGroup("ledger", []string{"audit"}, 1, time.Millisecond)
+	ledger.AssignmentStrategy = []string{"cooperative-sticky", "sticky"}
+	ledger.SessionTimeout, ledger.HeartbeatInterval = 10*time.Second, time.Second
+	ledger.Line = 146
 	want := &scenario.Scenario{
 		Duration:       90 * time.Minute,
 		SampleInterval: 250 * time.Millisecond,
 		BatchInterval:  5 * time.Millisecond,
 		Broker: scenario.Broker{
-			InitialRebalanceDelay:      0,
-			NetworkLatency:             2 * time.Millisecond,
-			MinSessionTimeout:          5 * time.Second,
-			MaxSessionTimeout:          10 * time.Minute,
-			ConsumerHeartbeatInterval:  15 * time.Second,
-			ConsumerSessionTimeout:     time.Minute,
-			ConsumerAssignmentInterval: time.Second, // not set: the default
-			BrokerSessionTimeout:       8 * time.Second,
-			GroupLoadTime:              3 * time.Second,
+			InitialRebalanceDelay:        0,
+			NetworkLatency:               2 * time.Millisecond,
+			MinSessionTimeout:            5 * time.Second,
+			MaxSessionTimeout:            10 * time.Minute,
+			ConsumerHeartbeatInterval:    15 * time.Second,
+			ConsumerSessionTimeout:       time.Minute,
+			ConsumerMinHeartbeatInterval: 2 * time.Second,
+			ConsumerMaxHeartbeatInterval: 20 * time.Second,
+			ConsumerMinSessionTimeout:    30 * time.Second,
+			ConsumerMaxSessionTimeout:    90 * time.Second,
+			ConsumerAssignmentInterval:   time.Second, // not set: the default
+			BrokerSessionTimeout:         8 * time.Second,
+			GroupLoadTime:                3 * time.Second,
 		},
-		Topics: []scenario.Topic{{Name: "audit", Partitions: 1, Line: 20}, {Name: "orders", Partitions: 12, Line: 18}},
+		Topics: []scenario.Topic{{Name: "audit", Partitions: 1, Line: 24}, {Name: "orders", Partitions: 12, Line: 22}},
 		Producers: []scenario.Producer{{
 			Name: "web", Topic: "orders", Rate: 2500.5, Arrivals: scenario.Poisson, Keys: scenario.KeysZipf, KeyCount: 100, ZipfS: 0.9,
 			RateChanges: []scenario.RateChange{{At: 10 * time.Minute, Rate: 0}, {At: 30 * time.Minute, Rate: 10}},
-			Line:        23,
+			Line:        27,
 		}},
 		Groups: []scenario.Group{{
 			Name:                   "billing",
@@ -110,11 +118,11 @@ func TestEveryKeyIsRead(t *testing.T) {
 			RevokeTime:             20 * time.Millisecond,
 			AssignmentTime:         5 * time.Millisecond,
 			StartupJitter:          250 * time.Millisecond,
-			AssignmentStrategy:     []string{"cooperative-sticky", "sticky"},
+			AssignmentStrategy:     []string{"range", "cooperative-sticky"},
 			Protocol:               scenario.ProtocolConsumer,
 			RemoteAssignor:         "range",
-			SessionTimeout:         10 * time.Second,
-			HeartbeatInterval:      time.Second,
+			SessionTimeout:         45 * time.Second,
+			HeartbeatInterval:      3 * time.Second,
 			MaxPollInterval:        time.Minute,
 			MaxPollRecords:         100,
 			AutoCommitInterval:     time.Second,
@@ -126,22 +134,22 @@ func TestEveryKeyIsRead(t *testing.T) {
 			Autoscaler: &scenario.Autoscaler{
 				LagThreshold: 500, ActivationLagThreshold: 10, MinConsumers: 2, MaxConsumers: 12,
 				AllowIdleConsumers: true, LimitToPartitionsWithLag: true,
-				PollingInterval: 15 * time.Second, Cooldown: time.Minute, Line: 62,
+				PollingInterval: 15 * time.Second, Cooldown: time.Minute, Line: 66,
 			},
-			Line: 37,
-		}},
+			Line: 41,
+		}, ledger},
 		Events: []scenario.Event{
-			{At: time.Minute, Action: scenario.ActJoin, Group: "billing", Count: 2, Member: -1, Line: 86},
-			{At: 2 * time.Minute, Action: scenario.ActLeave, Group: "billing", Count: 1, Member: -1, Line: 91},
-			{At: 2 * time.Minute, Action: scenario.ActCrash, Group: "billing", Member: 4, Line: 96},
-			{At: 3 * time.Minute, Action: scenario.ActRestart, Group: "billing", Count: 1, Member: -1, Downtime: 10 * time.Second, Clean: true, Line: 101},
-			{At: 4 * time.Minute, Action: scenario.ActRollingRestart, Group: "billing", Member: -1, Interval: 30 * time.Second, Downtime: 5 * time.Second, Line: 108},
-			{At: 5 * time.Minute, Action: scenario.ActPause, Group: "billing", Count: 2, Member: -1, Duration: 40 * time.Second, Line: 114},
-			{At: 6 * time.Minute, Action: scenario.ActScale, Group: "billing", Member: -1, To: 6, Line: 120},
-			{At: 7 * time.Minute, Action: scenario.ActAddPartitions, Topic: "orders", Count: 4, Member: -1, Line: 125},
-			{At: 8 * time.Minute, Action: scenario.ActProducerRate, Producer: "web", Rate: 100, Member: -1, Line: 130},
-			{At: 9 * time.Minute, Action: scenario.ActCoordinatorFailover, Group: "billing", Member: -1, Line: 135},
-			{At: 20 * time.Minute, Action: scenario.ActSlow, Group: "billing", Member: 2, Factor: 3, Duration: time.Minute, Line: 79},
+			{At: time.Minute, Action: scenario.ActJoin, Group: "billing", Count: 2, Member: -1, Line: 90},
+			{At: 2 * time.Minute, Action: scenario.ActLeave, Group: "billing", Count: 1, Member: -1, Line: 95},
+			{At: 2 * time.Minute, Action: scenario.ActCrash, Group: "billing", Member: 4, Line: 100},
+			{At: 3 * time.Minute, Action: scenario.ActRestart, Group: "billing", Count: 1, Member: -1, Downtime: 10 * time.Second, Clean: true, Line: 105},
+			{At: 4 * time.Minute, Action: scenario.ActRollingRestart, Group: "billing", Member: -1, Interval: 30 * time.Second, Downtime: 5 * time.Second, Line: 112},
+			{At: 5 * time.Minute, Action: scenario.ActPause, Group: "billing", Count: 2, Member: -1, Duration: 40 * time.Second, Line: 118},
+			{At: 6 * time.Minute, Action: scenario.ActScale, Group: "billing", Member: -1, To: 6, Line: 124},
+			{At: 7 * time.Minute, Action: scenario.ActAddPartitions, Topic: "orders", Count: 4, Member: -1, Line: 129},
+			{At: 8 * time.Minute, Action: scenario.ActProducerRate, Producer: "web", Rate: 100, Member: -1, Line: 134},
+			{At: 9 * time.Minute, Action: scenario.ActCoordinatorFailover, Group: "billing", Member: -1, Line: 139},
+			{At: 20 * time.Minute, Action: scenario.ActSlow, Group: "billing", Member: 2, Factor: 3, Duration: time.Minute, Line: 83},
 		},
 	}
 	if !reflect.DeepEqual(sc.Broker, want.Broker) {
@@ -181,7 +189,7 @@ func TestSpecExample(t *testing.T) {
 	}
 	for _, r := range x.Runs {
 		g := r.Scenario.Groups[0]
-		want := map[string][]string{"eager-range": {"range"}, "cooperative-sticky": {"cooperative-sticky"}, "kip848-uniform": {"range"}}[r.Variant]
+		want := map[string][]string{"eager-range": {"range"}, "cooperative-sticky": {"cooperative-sticky"}, "kip848-uniform": {"range", "cooperative-sticky"}}[r.Variant]
 		if !reflect.DeepEqual(g.AssignmentStrategy, want) {
 			t.Errorf("%s: strategy %v", r.ID, g.AssignmentStrategy)
 		}
@@ -235,7 +243,7 @@ func TestVariantsAndSweepExpansion(t *testing.T) {
 		}
 		switch r.Variant {
 		case "eager":
-			if !reflect.DeepEqual(g.AssignmentStrategy, []string{"range"}) || g.SessionTimeout != 45*time.Second || sc.Duration != 5*time.Minute {
+			if !reflect.DeepEqual(g.AssignmentStrategy, []string{"range", "cooperative-sticky"}) || g.SessionTimeout != 45*time.Second || sc.Duration != 5*time.Minute {
 				t.Errorf("%s: %+v", r.ID, g)
 			}
 		case "coop":

@@ -3,6 +3,7 @@ package experiment
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // seg is one step of a key path: a table key, or an index into an array
@@ -58,8 +59,23 @@ func (p keyPath) String() string {
 		if k == "" {
 			return `""` // an empty key must still show
 		}
+		if !printable(k) {
+			// A key holding control characters is shown escaped: an
+			// escape sequence in a file must not reach the terminal
+			// through a message about it.
+			return strconv.Quote(k)
+		}
 		return k
 	})
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // join writes the path with key segments formatted by key, separated by

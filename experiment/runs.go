@@ -68,8 +68,10 @@ func expand(c *checker, root map[string]any, variants []variant, sw *Sweep, targ
 			}
 			rc := &checker{sink: c.sink, lines: c.lines, over: over}
 			if sc := rc.build(tree, slo); sc != nil {
+				checkChartNames(c, sw, sc, runID(v.name, point, longestSeed(seeds)), over)
+				cost := &costInput{c: rc, sc: sc, eventPaths: rc.eventPaths}
 				for _, seed := range seeds {
-					runs = append(runs, Run{ID: runID(v.name, point, seed), Variant: v.name, Seed: seed, Point: point, Scenario: sc})
+					runs = append(runs, Run{ID: runID(v.name, point, seed), Variant: v.name, Seed: seed, Point: point, Scenario: sc, cost: cost})
 				}
 			}
 			if c.sink.count() > maxErrors {
@@ -81,6 +83,18 @@ func expand(c *checker, root map[string]any, variants []variant, sw *Sweep, targ
 		}
 	}
 	return runs
+}
+
+// longestSeed is the seed with the longest decimal form (for the longest
+// run id).
+func longestSeed(seeds []uint64) uint64 {
+	var out uint64
+	for _, s := range seeds {
+		if len(strconv.FormatUint(s, 10)) > len(strconv.FormatUint(out, 10)) {
+			out = s
+		}
+	}
+	return out
 }
 
 // checkRunCount bounds variants x points x seeds, so a small file cannot

@@ -31,9 +31,11 @@ type scenarioBuild struct {
 	topicNames    []string // every [topics.NAME], valid or not, sorted
 	producerNames []string
 	groupNames    []string
-	topics        map[string]*scenario. // valid ones only
-			Topic
-	groups map[string]*scenario.Group
+	topics        map[string]*scenario.Topic // valid ones only
+	groups        map[string]*scenario.Group
+	// eventPaths[i] is where sc.Events[i] is written (events are sorted
+	// by time, the file may list them in any order).
+	eventPaths []keyPath
 }
 
 // build reads the scenario part of one run's configuration (the base file
@@ -66,6 +68,11 @@ func (c *checker) build(root map[string]any, slo *sloCheck) *scenario.Scenario {
 	if c.failed {
 		return nil
 	}
+	b.limits()
+	if c.failed {
+		return nil
+	}
+	c.eventPaths = b.eventPaths
 	return b.sc
 }
 
@@ -82,22 +89,50 @@ func (b *scenarioBuild) broker(top tbl) {
 	c.unknown(t, brokerSection)
 	get := func(k string) val { return c.get(t, brokerSection, k) }
 	minS, maxS := get("group.min.session.timeout.ms"), get("group.max.session.timeout.ms")
+	const (
+		hbKey, minHbKey, maxHbKey = "group.consumer.heartbeat.interval.ms", "group.consumer.min.heartbeat.interval.ms", "group.consumer.max.heartbeat.interval.ms"
+		stKey, minStKey, maxStKey = "group.consumer.session.timeout.ms", "group.consumer.min.session.timeout.ms", "group.consumer.max.session.timeout.ms"
+	)
+	hb, minHb, maxHb := get(hbKey), get(minHbKey), get(maxHbKey)
+	st, minSt, maxSt := get(stKey), get(minStKey), get(maxStKey)
 	b.sc.Broker = scenario.Broker{
-		InitialRebalanceDelay:      get("group.initial.rebalance.delay.ms").d,
-		NetworkLatency:             get("network_latency").d,
-		MinSessionTimeout:          minS.d,
-		MaxSessionTimeout:          maxS.d,
-		ConsumerHeartbeatInterval:  get("group.consumer.heartbeat.interval.ms").d,
-		ConsumerSessionTimeout:     get("group.consumer.session.timeout.ms").d,
-		ConsumerAssignmentInterval: get("group.consumer.assignment.interval.ms").d,
-		BrokerSessionTimeout:       get("broker.session.timeout.ms").d,
-		GroupLoadTime:              get("group_load_time").d,
+		InitialRebalanceDelay:        get("group.initial.rebalance.delay.ms").d,
+		NetworkLatency:               get("network_latency").d,
+		MinSessionTimeout:            minS.d,
+		MaxSessionTimeout:            maxS.d,
+		ConsumerHeartbeatInterval:    hb.d,
+		ConsumerSessionTimeout:       st.d,
+		ConsumerMinHeartbeatInterval: minHb.d,
+		ConsumerMaxHeartbeatInterval: maxHb.d,
+		ConsumerMinSessionTimeout:    minSt.d,
+		ConsumerMaxSessionTimeout:    maxSt.d,
+		ConsumerAssignmentInterval:   get("group.consumer.assignment.interval.ms").d,
+		BrokerSessionTimeout:         get("broker.session.timeout.ms").d,
+		GroupLoadTime:                get("group_load_time").d,
 	}
 	if minS.ok && maxS.ok && minS.i > maxS.i {
 		c.fail(t.p.key("group.min.session.timeout.ms"),
 			fmt.Sprintf("%d must not be greater than group.max.session.timeout.ms (%d)", minS.i, maxS.i),
 			t.p.key("group.max.session.timeout.ms"))
 	}
+	// The KIP-848 settings, checked as Kafka's broker checks them when it
+	// starts (GroupCoordinatorConfig), with its words and in its order:
+	// the first rule broken is the one reported for each pair.
+	rule := func(ok bool, a, b val, ka, kb, rel string) bool {
+		if !a.ok || !b.ok || ok {
+			return true
+		}
+		c.fail(t.p.key(ka), fmt.Sprintf("%s must be %s %s (%d and %d); the broker refuses to start otherwise", ka, rel, kb, a.i, b.i),
+			t.p.key(kb))
+		return false
+	}
+	_ = rule(maxHb.i >= minHb.i, maxHb, minHb, maxHbKey, minHbKey, "greater than or equal to") &&
+		rule(hb.i >= minHb.i, hb, minHb, hbKey, minHbKey, "greater than or equal to") &&
+		rule(hb.i <= maxHb.i, hb, maxHb, hbKey, maxHbKey, "less than or equal to")
+	_ = rule(maxSt.i >= minSt.i, maxSt, minSt, maxStKey, minStKey, "greater than or equal to") &&
+		rule(st.i >= minSt.i, st, minSt, stKey, minStKey, "greater than or equal to") &&
+		rule(st.i <= maxSt.i, st, maxSt, stKey, maxStKey, "less than or equal to")
+	rule(hb.i < st.i, hb, st, hbKey, stKey, "less than")
 }
 
 // names lists the entries of a [KIND.NAME] table, sorted, reporting names
@@ -105,7 +140,7 @@ func (b *scenarioBuild) broker(top tbl) {
 func (b *scenarioBuild) names(t tbl, what string) []string {
 	var out []string
 	for _, name := range sortedKeys(t.m) {
-		if !validName(name) {
+		if !nameTooLong(b.c, t.p.key(name), name) && !validName(name) {
 			b.c.fail(t.p.key(name), fmt.Sprintf("%s name %q is not allowed: use letters, digits, '-' and '_'", what, name))
 		}
 		out = append(out, name)
@@ -279,6 +314,9 @@ func (b *scenarioBuild) readGroups(top tbl) {
 
 		session, heartbeat, protocol := get("session.timeout.ms"), get("heartbeat.interval.ms"), get("group.protocol")
 		g.SessionTimeout, g.HeartbeatInterval = session.d, heartbeat.d
+		if protocol.ok && g.Protocol == scenario.ProtocolConsumer {
+			b.consumerProtocolRefuses(t)
+		}
 		if session.ok && heartbeat.ok && heartbeat.i >= session.i {
 			c.fail(at("heartbeat.interval.ms"), fmt.Sprintf("%d must be lower than session.timeout.ms (%d)", heartbeat.i, session.i),
 				at("session.timeout.ms"))
@@ -299,6 +337,32 @@ func (b *scenarioBuild) readGroups(top tbl) {
 	}
 	for i := range b.sc.Groups {
 		b.groups[b.sc.Groups[i].Name] = &b.sc.Groups[i]
+	}
+}
+
+// consumerProtocolRefuses reports the client settings Kafka's consumer
+// refuses with group.protocol = consumer (ConsumerConfig's
+// CONSUMER_PROTOCOL_UNSUPPORTED_CONFIGS, "cannot be set when
+// group.protocol=CONSUMER"): under KIP-848 the broker assigns partitions
+// (group.remote.assignor) and sets every member's session and heartbeat.
+//
+// What counts is the run's effective configuration, as for the Java client,
+// which sees one set of properties: a key written anywhere (the base group,
+// a variant, a sweep) is set, and a default is not. So a base group with
+// session.timeout.ms and a variant switching it to the consumer protocol is
+// refused, at the variant's line: the user must move the key into the
+// classic variants, as they would keep two property files.
+func (b *scenarioBuild) consumerProtocolRefuses(t tbl) {
+	hints := map[string]string{
+		"partition.assignment.strategy": "the broker assigns partitions: set group.remote.assignor instead",
+		"heartbeat.interval.ms":         "the broker sets it: set broker.group.consumer.heartbeat.interval.ms instead",
+		"session.timeout.ms":            "the broker sets it: set broker.group.consumer.session.timeout.ms instead",
+	}
+	for _, k := range []string{"partition.assignment.strategy", "heartbeat.interval.ms", "session.timeout.ms"} { // Kafka's order
+		if _, set := t.m[k]; set {
+			b.c.fail(t.p.key(k), fmt.Sprintf("cannot be set when group.protocol=CONSUMER, as Kafka's consumer refuses it (%s)", hints[k]),
+				t.p.key("group.protocol"))
+		}
 	}
 }
 
@@ -487,5 +551,6 @@ func (b *scenarioBuild) readEvents(top tbl) {
 			slots[e.Group] += e.To
 		}
 		b.sc.Events = append(b.sc.Events, e.Event)
+		b.eventPaths = append(b.eventPaths, e.p)
 	}
 }

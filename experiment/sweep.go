@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -61,13 +62,23 @@ func readSweep(c *checker, top tbl, root map[string]any) (sw *Sweep, targets []k
 	return sw, targets
 }
 
+// sortLeaves puts leaves in file order (stable: leaves the scanner did not
+// see keep their sorted-key order, ahead of the others).
 func sortLeaves(c *checker, leaves []leaf) {
-	rank := func(l leaf) int { return c.lines.rank(l.src) }
-	for i := 1; i < len(leaves); i++ { // insertion sort: few axes, and stable
-		for j := i; j > 0 && rank(leaves[j]) < rank(leaves[j-1]); j-- {
-			leaves[j], leaves[j-1] = leaves[j-1], leaves[j]
-		}
+	ranks := make([]int, len(leaves))
+	for i := range leaves {
+		ranks[i] = c.lines.rank(leaves[i].src)
 	}
+	idx := make([]int, len(leaves))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return ranks[idx[a]] < ranks[idx[b]] })
+	sorted := make([]leaf, len(leaves))
+	for i, j := range idx {
+		sorted[i] = leaves[j]
+	}
+	copy(leaves, sorted)
 }
 
 // sweepValues reads one axis: a list of scalars or a {from, to, step} range.
@@ -195,12 +206,14 @@ func decimals(f float64) int {
 // checkVariedAndSwept rejects a parameter that a variant sets and the sweep
 // also sweeps: one would silently win over the other.
 func checkVariedAndSwept(c *checker, variants []variant, sw *Sweep, targets []keyPath) {
+	swept := make(map[string]int, len(targets)) // canonical target -> axis
+	for i, t := range targets {
+		swept[t.canon()] = i
+	}
 	for _, v := range variants {
 		for _, o := range v.overrides {
-			for i, t := range targets {
-				if t.canon() == o.target.canon() {
-					c.fail(o.src, fmt.Sprintf("%s is also swept in [sweep] (line %d); vary it in one place", o.param, sw.Axes[i].Line))
-				}
+			if i, ok := swept[o.target.canon()]; ok {
+				c.fail(o.src, fmt.Sprintf("%s is also swept in [sweep] (line %d); vary it in one place", o.param, sw.Axes[i].Line))
 			}
 		}
 	}

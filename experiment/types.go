@@ -28,6 +28,11 @@ type Experiment struct {
 	// Runs is variants × sweep points × seeds in that nesting order
 	// (variant outermost, seed innermost): the fixed order of every output.
 	Runs []Run
+
+	// loadBytes is the memory the loaded experiment holds (cost.go); runsAt
+	// is the key that multiplies the runs (sweep, seeds or variants).
+	loadBytes float64
+	runsAt    where
 }
 
 // Run is one simulation to perform: a fully resolved scenario.
@@ -40,6 +45,8 @@ type Run struct {
 	// Point holds this run's sweep values, in the order of Sweep.Axes.
 	Point    []SweepValue
 	Scenario *scenario.Scenario
+
+	cost *costInput // shared by the runs of one configuration
 }
 
 // Sweep is a what-if grid: the cross product of its axes.

@@ -24,6 +24,8 @@ type checker struct {
 	// failed is set by every fail: the sink drops repeats, so its size cannot
 	// tell whether this pass found a problem.
 	failed bool
+	// eventPaths is where each event of the last scenario built is written.
+	eventPaths []keyPath
 }
 
 // overriddenBy returns the override that set p or one of its ancestors.
@@ -45,27 +47,49 @@ func (c *checker) overriddenBy(p keyPath) (origin, bool) {
 // changed to break the rule.
 func (c *checker) fail(p keyPath, msg string, also ...keyPath) {
 	c.failed = true
-	line := 0
-	var ctx []string
+	w := c.locate(p, also...)
+	c.sink.add(w.line, w.key, msg+w.suffix())
+}
+
+// where is a key as a message shows it: its line (or the line of the
+// override that set it or a key it depends on) and the runs it concerns.
+type where struct {
+	line int
+	key  string
+	ctx  []string // `variant "eager"`, `sweep groups.p.consumers=4`
+}
+
+func (w where) suffix() string {
+	if len(w.ctx) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(w.ctx, "; ") + ")"
+}
+
+// locate finds where to report key p, as fail does.
+func (c *checker) locate(p keyPath, also ...keyPath) where {
+	w := where{key: p.String()}
 	for _, q := range append([]keyPath{p}, also...) {
 		o, ok := c.overriddenBy(q)
 		if !ok {
 			continue
 		}
-		if line == 0 {
-			line = o.line
+		if w.line == 0 {
+			w.line = o.line
 		}
-		if !contains(ctx, o.ctx) {
-			ctx = append(ctx, o.ctx)
+		if !contains(w.ctx, o.ctx) {
+			w.ctx = append(w.ctx, o.ctx)
 		}
 	}
-	if line == 0 {
-		line = c.lines.line(p)
+	if w.line == 0 {
+		w.line = c.lines.line(p)
 	}
-	if len(ctx) > 0 {
-		msg += " (" + strings.Join(ctx, "; ") + ")"
+	for _, q := range also {
+		if w.line == 0 { // p is not written (a default): show a key it depends on that is
+			w.line = c.lines.line(q)
+		}
 	}
-	c.sink.add(line, p.String(), msg)
+	return w
 }
 
 // tbl is one decoded TOML table and where it is.
@@ -100,6 +124,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // unknown reports keys of t that sec does not define.
 func (c *checker) unknown(t tbl, sec *section) {
 	for _, k := range sortedKeys(t.m) {
+		if c.sink.full() {
+			return // enough to show; suggesting names for the rest costs time
+		}
 		if sec.def(k) == nil && !contains(sec.extra, k) {
 			c.fail(t.p.key(k), unknownKeyMsg(k, sec))
 		}
@@ -291,6 +318,10 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			c.fail(lp.path(), fmt.Sprintf("%q must not be negative", s))
 			return v
 		}
+		if dd > time.Duration(d.max) {
+			c.fail(lp.path(), fmt.Sprintf("%q is longer than %s, the longest time the simulator takes: %s", s, maxTimeText, whyMaxTime))
+			return v
+		}
 		if d.gt && dd == 0 {
 			c.fail(lp.path(), fmt.Sprintf("%q must be greater than 0", s))
 			return v
@@ -318,6 +349,10 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 		}
 		if !d.gt && f < d.fmin {
 			c.fail(lp.path(), fmt.Sprintf("%s must not be negative", formatFloat(f)))
+			return v
+		}
+		if d.fmax > 0 && f > d.fmax {
+			c.fail(lp.path(), fmt.Sprintf("%s is more than %s: %s", formatFloat(f), formatFloat(d.fmax), d.whyMax))
 			return v
 		}
 		v.f = f
@@ -371,6 +406,7 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			return v
 		}
 		ok := true
+		seen := make(map[string]bool, len(list)) // NB: lookup only
 		for i, e := range list {
 			s, isStr := e.(string)
 			switch {
@@ -380,11 +416,15 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			case d.kind == kStrategy && indexOf(d.enum, s) < 0:
 				c.fail(lp.path().at(i), fmt.Sprintf("%q must be one of %s", s, strings.Join(d.enum, ", ")))
 				ok = false
-			case contains(v.ss, s):
+			case seen[s]:
 				c.fail(lp.path().at(i), fmt.Sprintf("%q is listed twice", s))
 				ok = false
 			default:
+				seen[s] = true
 				v.ss = append(v.ss, s)
+			}
+			if c.sink.full() {
+				return val{}
 			}
 		}
 		if !ok {
@@ -401,6 +441,7 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			return v
 		}
 		ok := true
+		seen := make(map[int64]bool, len(list)) // NB: lookup only
 		for i, e := range list {
 			n, isInt := e.(int64)
 			switch {
@@ -410,11 +451,15 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			case n < 0:
 				c.fail(lp.path().at(i), fmt.Sprintf("%d must not be negative", n))
 				ok = false
-			case containsInt(v.is, n):
+			case seen[n]:
 				c.fail(lp.path().at(i), fmt.Sprintf("%d is listed twice", n))
 				ok = false
 			default:
+				seen[n] = true
 				v.is = append(v.is, n)
+			}
+			if c.sink.full() {
+				return val{}
 			}
 		}
 		if !ok {
@@ -466,15 +511,6 @@ func indexOf(list []string, s string) int {
 }
 
 func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }
-
-func containsInt(list []int64, n int64) bool {
-	for _, x := range list {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
 
 // validName reports whether s is a name of a topic, producer or group:
 // letters, digits, '-' and '_' (they become file names and CSV fields).

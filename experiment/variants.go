@@ -127,7 +127,9 @@ func readVariants(c *checker, top tbl, root map[string]any) []variant {
 	for _, vt := range c.tables(top, "variants", "[[variants]]") {
 		nv := c.get(vt, variantSection, "name")
 		np := vt.p.key("name")
-		if nv.ok && !validRunName(nv.s) {
+		if nv.ok && nameTooLong(c, np, nv.s) {
+			// reported
+		} else if nv.ok && !validRunName(nv.s) {
 			c.fail(np, fmt.Sprintf("%q is not allowed: use letters, digits, '-', '_' and '.'", nv.s))
 		} else if line, dup := seen[nv.s]; nv.ok && dup {
 			c.fail(np, fmt.Sprintf("%q is already the name of the variant at line %d", nv.s, line))

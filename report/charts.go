@@ -229,7 +229,20 @@ func WriteIndex(root string) error {
 		idx = append(idx, ie)
 	}
 	sort.Slice(idx, func(i, j int) bool { return idx[i].Name < idx[j].Name })
-	return charts.WriteIndex(root, idx)
+	// Written beside, then renamed: an interrupted write leaves the old
+	// index whole. Its links are relative to root, which the rename keeps.
+	tmp, err := makeTemp(root, "index.html")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		os.RemoveAll(tmp)
+		release(tmp)
+	}()
+	if err := charts.WriteIndex(tmp, idx); err != nil {
+		return err
+	}
+	return os.Rename(filepath.Join(tmp, "index.html"), filepath.Join(root, "index.html"))
 }
 
 var _ = engine.Never

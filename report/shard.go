@@ -212,12 +212,12 @@ func mergeOne(root string, dirs []string) (bool, error) {
 		if first.Charts {
 			w.samplers[r] = &sampler{fixed: sr.Samples}
 		}
-		f, err := os.Open(filepath.Join(dirs[d], seriesName(r, true)))
-		if err != nil {
+		path := filepath.Join(dirs[d], seriesName(r, true))
+		if _, err := os.Stat(path); err != nil {
 			w.Abort()
 			return false, err
 		}
-		w.series[r] = &seriesFile{f: f, keep: true}
+		w.series[r] = &seriesFile{path: path, keep: true}
 	}
 	if err := w.Write(outs); err != nil {
 		w.Abort()

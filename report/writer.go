@@ -49,10 +49,29 @@ func (w *Writer) Verdicts() []*RunVerdict { return w.verdicts }
 // PlanRows is the capacity plan as table rows, once Write has run.
 func (w *Writer) PlanRows() [][]string { return w.planRows }
 
+// seriesFile is one run's timeseries rows, in a file of their own until
+// they are joined. The file is open only while its run goes (RunDone
+// closes it): a sweep of 100,000 runs must not hold 100,000 descriptors.
 type seriesFile struct {
-	f    *os.File
+	path string
+	f    *os.File      // nil once closed
 	w    *bufio.Writer // nil when reading a shard's file back
 	keep bool          // do not delete it once joined
+}
+
+func (sf *seriesFile) close() error {
+	if sf.f == nil {
+		return nil
+	}
+	var err error
+	if sf.w != nil {
+		err = sf.w.Flush()
+	}
+	if cerr := sf.f.Close(); err == nil {
+		err = cerr
+	}
+	sf.f, sf.w = nil, nil
+	return err
 }
 
 // NewWriter prepares root/<name>/ for x; with withCharts it also draws the
@@ -61,12 +80,8 @@ func NewWriter(root string, x *experiment.Experiment, withCharts bool) (*Writer,
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(root, "."+x.Name+".tmp-")
+	tmp, err := makeTemp(root, x.Name)
 	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
-		os.RemoveAll(tmp)
 		return nil, err
 	}
 	w := &Writer{x: x, final: filepath.Join(root, x.Name), tmp: tmp, charts: withCharts,
@@ -87,13 +102,25 @@ func NewWriter(root string, x *experiment.Experiment, withCharts bool) (*Writer,
 func (w *Writer) Dir() string { return w.final }
 
 // Abort removes the temporary folder.
-func (w *Writer) Abort() { os.RemoveAll(w.tmp) }
+func (w *Writer) Abort() {
+	w.mu.Lock()
+	for _, sf := range w.series {
+		sf.close()
+	}
+	w.mu.Unlock()
+	os.RemoveAll(w.tmp)
+	release(w.tmp)
+}
 
 // Sink returns the consumer of run i's timeseries rows: they go straight to
 // a file of their own, so memory stays flat however long the run.
 func (w *Writer) Sink(i int) func(metrics.SeriesRow) {
-	f, err := os.Create(filepath.Join(w.tmp, seriesName(i, w.shard != nil)))
-	sf := &seriesFile{f: f, w: bufio.NewWriterSize(f, 64<<10), keep: w.shard != nil}
+	path := filepath.Join(w.tmp, seriesName(i, w.shard != nil))
+	f, err := os.Create(path)
+	sf := &seriesFile{path: path, f: f, keep: w.shard != nil}
+	if err == nil {
+		sf.w = bufio.NewWriterSize(f, 64<<10)
+	}
 	w.mu.Lock()
 	if err != nil && w.err == nil {
 		w.err = err
@@ -111,11 +138,22 @@ func (w *Writer) Sink(i int) func(metrics.SeriesRow) {
 		if sp != nil {
 			sp.add(&r)
 		}
-		if sf.f == nil {
+		if sf.w == nil {
 			return
 		}
 		buf = appendSeriesRow(buf[:0], id, &r)
 		sf.w.Write(buf)
+	}
+}
+
+// RunDone closes run i's timeseries file once the run has finished.
+func (w *Writer) RunDone(i int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if sf := w.series[i]; sf != nil {
+		if err := sf.close(); err != nil && w.err == nil {
+			w.err = err
+		}
 	}
 }
 
@@ -162,6 +200,10 @@ func (w *Writer) RunDetail(i int) (timeline bool, heatmapColumns int) {
 
 // Commit moves the finished folder into place, replacing an older one.
 func (w *Writer) Commit() error {
+	if err := os.Remove(filepath.Join(w.tmp, ownerFile)); err != nil {
+		return err
+	}
+	defer release(w.tmp)
 	old := w.final + ".old"
 	os.RemoveAll(old)
 	if _, err := os.Stat(w.final); err == nil {
@@ -349,21 +391,20 @@ func (w *Writer) joinSeries(outs []runner.Outcome) error {
 			}
 			continue
 		}
-		if sf.w != nil {
-			if err := sf.w.Flush(); err != nil {
-				return err
-			}
-		}
-		if _, err := sf.f.Seek(0, io.SeekStart); err != nil {
+		if err := sf.close(); err != nil {
 			return err
 		}
-		if _, err := io.Copy(b, sf.f); err != nil {
+		in, err := os.Open(sf.path)
+		if err != nil {
 			return err
 		}
-		name := sf.f.Name()
-		sf.f.Close()
+		_, err = io.Copy(b, in)
+		in.Close()
+		if err != nil {
+			return err
+		}
 		if !sf.keep {
-			os.Remove(name)
+			os.Remove(sf.path)
 		}
 	}
 	return closeAll(f, b)

@@ -3,5 +3,7 @@
 // in the experiment's fixed run order whatever the parallelism.
 //
 // It owns scheduling only; it must not change what a run computes (no
-// shared state between runs, no wall clock inside one).
+// shared state between runs, no wall clock inside one). It can stop an
+// execution (Options.Stop): runs not started are skipped and a run in
+// progress is abandoned at its next sample, its state thrown away.
 package runner

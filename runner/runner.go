@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -24,6 +25,13 @@ type Options struct {
 	// Progress is called after each run finishes, from one goroutine at a
 	// time, with the number of runs done.
 	Progress func(done, total int)
+	// Done, when set, is called from the worker as soon as run i has
+	// finished (its timeseries can be closed).
+	Done func(run int)
+	// Stop, when closed, stops the execution: no run starts, and runs in
+	// progress are abandoned at their next sample. Execute then returns
+	// ErrStopped.
+	Stop <-chan struct{}
 	// SimProgress is called from the running goroutines with simulated
 	// time advanced (for a progress display).
 	SimProgress func(advanced engine.Time)
@@ -42,6 +50,13 @@ type Outcome struct {
 	Run    *experiment.Run
 	Result *metrics.Result
 }
+
+// ErrStopped is returned by Execute when Options.Stop was closed.
+var ErrStopped = errors.New("stopped")
+
+// stopRun is what the sample hook panics with to abandon a run: the model
+// has no other way out of a run, and a stopped run's state is thrown away.
+type stopRun struct{}
 
 // Execute runs the selected runs of x and returns their outcomes in run
 // order. The first failing run's error is returned (after every started run
@@ -78,9 +93,16 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 				if opt.Detail != nil {
 					mopt.Timeline, mopt.HeatmapColumns = opt.Detail(i)
 				}
-				if opt.SimProgress != nil {
-					var last engine.Time
-					mopt.Progress = func(now engine.Time) {
+				if stopped(opt.Stop) {
+					errs[j] = ErrStopped
+					continue
+				}
+				var last engine.Time
+				mopt.Progress = func(now engine.Time) {
+					if stopped(opt.Stop) {
+						panic(stopRun{})
+					}
+					if opt.SimProgress != nil {
 						opt.SimProgress(now - last)
 						last = now
 					}
@@ -89,7 +111,13 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 					mopt.OnSample = opt.Sink(i)
 				}
 				res, err := safeRun(run, mopt)
-				if err != nil {
+				if opt.Done != nil {
+					opt.Done(i)
+				}
+				switch {
+				case errors.Is(err, ErrStopped):
+					errs[j] = err
+				case err != nil:
 					errs[j] = fmt.Errorf("run %s: %w", run.ID, err)
 				}
 				out[j] = Outcome{Index: i, Run: run, Result: res}
@@ -107,6 +135,9 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if stopped(opt.Stop) {
+		return out, ErrStopped
+	}
 	for _, err := range errs {
 		if err != nil {
 			return out, err
@@ -115,11 +146,24 @@ func Execute(x *experiment.Experiment, opt Options) ([]Outcome, error) {
 	return out, nil
 }
 
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
 // safeRun turns a broken model invariant (a panic) into an error, so one bad
 // run cannot take the process down with other runs' work half written.
 func safeRun(run *experiment.Run, opt sim.Options) (res *metrics.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if _, ok := r.(stopRun); ok {
+				res, err = nil, ErrStopped
+				return
+			}
 			res, err = nil, fmt.Errorf("internal error (please report it): %v", r)
 		}
 	}()

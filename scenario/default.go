@@ -18,15 +18,19 @@ func Default() Scenario {
 // (GroupCoordinatorConfig, KRaftConfigs) and the simulator's network.
 func DefaultBroker() Broker {
 	return Broker{
-		InitialRebalanceDelay:      3 * time.Second,
-		NetworkLatency:             time.Millisecond,
-		MinSessionTimeout:          6 * time.Second,
-		MaxSessionTimeout:          30 * time.Minute,
-		ConsumerHeartbeatInterval:  5 * time.Second,
-		ConsumerSessionTimeout:     45 * time.Second,
-		ConsumerAssignmentInterval: time.Second,
-		BrokerSessionTimeout:       9 * time.Second,
-		GroupLoadTime:              time.Second,
+		InitialRebalanceDelay:        3 * time.Second,
+		NetworkLatency:               time.Millisecond,
+		MinSessionTimeout:            6 * time.Second,
+		MaxSessionTimeout:            30 * time.Minute,
+		ConsumerHeartbeatInterval:    5 * time.Second,
+		ConsumerSessionTimeout:       45 * time.Second,
+		ConsumerMinHeartbeatInterval: 5 * time.Second,
+		ConsumerMaxHeartbeatInterval: 15 * time.Second,
+		ConsumerMinSessionTimeout:    45 * time.Second,
+		ConsumerMaxSessionTimeout:    time.Minute,
+		ConsumerAssignmentInterval:   time.Second,
+		BrokerSessionTimeout:         9 * time.Second,
+		GroupLoadTime:                time.Second,
 	}
 }
 

@@ -26,9 +26,16 @@ type Broker struct {
 	NetworkLatency        time.Duration // network_latency = "1ms", one way client <-> broker
 	MinSessionTimeout     time.Duration // "group.min.session.timeout.ms" = 6000
 	MaxSessionTimeout     time.Duration // "group.max.session.timeout.ms" = 1800000
-	// KIP-848 (group.protocol = consumer).
-	ConsumerHeartbeatInterval time.Duration // "group.consumer.heartbeat.interval.ms" = 5000 (5000..15000)
-	ConsumerSessionTimeout    time.Duration // "group.consumer.session.timeout.ms" = 45000 (45000..60000)
+	// KIP-848 (group.protocol = consumer): the broker, not the client,
+	// sets every member's heartbeat interval and session timeout. The
+	// simulation reads these two; the bounds are the broker's own checks
+	// on them (GroupCoordinatorConfig), kept for what describes a run.
+	ConsumerHeartbeatInterval    time.Duration // "group.consumer.heartbeat.interval.ms" = 5000
+	ConsumerSessionTimeout       time.Duration // "group.consumer.session.timeout.ms" = 45000
+	ConsumerMinHeartbeatInterval time.Duration // "group.consumer.min.heartbeat.interval.ms" = 5000
+	ConsumerMaxHeartbeatInterval time.Duration // "group.consumer.max.heartbeat.interval.ms" = 15000
+	ConsumerMinSessionTimeout    time.Duration // "group.consumer.min.session.timeout.ms" = 45000
+	ConsumerMaxSessionTimeout    time.Duration // "group.consumer.max.session.timeout.ms" = 60000
 	// ConsumerAssignmentInterval is "group.consumer.assignment.interval.ms"
 	// = 1000 (0..15000, KIP-1263, Kafka 4.3+): a target assignment is
 	// computed at most this often.

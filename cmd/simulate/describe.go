@@ -16,11 +16,13 @@ import (
 
 // cmdDescribe prints a group as `kafka-consumer-groups.sh --describe` would
 // at a simulated moment.
-func cmdDescribe(args []string, out io.Writer) error {
+func cmdDescribe(args []string, out, stderr io.Writer) error {
 	fs := flag.NewFlagSet("describe", flag.ContinueOnError)
 	atS := fs.String("at", "", "simulated moment, e.g. 2m or 95s (required)")
 	runID := fs.String("run", "", "run id (default: the first run)")
 	groupName := fs.String("group", "", "group (default: every group)")
+	var bf budgetFlags
+	bf.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -53,6 +55,20 @@ func cmdDescribe(args []string, out io.Writer) error {
 			return usagef("--run %q: no such run; runs are: %s", *runID, strings.Join(ids, ", "))
 		}
 	}
+	budget, err := bf.budget(1, false)
+	if err != nil {
+		return err
+	}
+	budget.KeepSeries = true // Describe keeps the rows it samples
+	for i := range x.Runs {
+		if &x.Runs[i] == run {
+			budget.Runs = []int{i}
+		}
+	}
+	if _, err := checkBudget(x, budget, stderr, "describe"); err != nil {
+		return err
+	}
+	limitMemory(budget)
 	snap, err := world.Describe(run.Scenario, run.Seed, engine.FromDuration(at))
 	if err != nil {
 		return usageError{err}

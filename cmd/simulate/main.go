@@ -25,17 +25,27 @@ func (u usageError) Unwrap() error { return u.err }
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 const usage = `usage:
-  simulate run [--out DIR] [--seed N] [--parallel N] [--shard I/N] [--no-charts] [--quiet] FILE...
-  simulate check FILE...
+  simulate run [--out DIR] [--seed N] [--parallel N] [--shard I/N] [--no-charts] [--quiet] [BUDGET] FILE...
+  simulate check [--parallel N] [BUDGET] FILE...
   simulate assign [--assignor NAME] [--rounds] [--explain] [FILE|-]
-  simulate describe FILE --at DURATION [--run ID] [--group NAME]
+  simulate describe FILE --at DURATION [--run ID] [--group NAME] [BUDGET]
   simulate merge --out DIR SHARD_OUT...
   simulate list
   simulate version
+BUDGET: [--max-memory SIZE] [--max-output SIZE] [--max-steps N] (defaults 4GiB, 10GiB, 1e11)
 `
 
 func main() {
-	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	if !isChild() && supervised(args) {
+		// Run the command in a child process and report its crashes:
+		// see supervise.go.
+		os.Exit(supervise(args, os.Stderr))
+	}
+	if len(args) > 0 {
+		watchSignals(os.Stderr, args[0])
+	}
+	os.Exit(childCode(realMain(args, os.Stdin, os.Stdout, os.Stderr)))
 }
 
 // realMain is main without the process: tests call it.
@@ -49,11 +59,11 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "run":
 		err = cmdRun(args[1:], stdout, stderr)
 	case "check":
-		err = cmdCheck(args[1:], stdout)
+		err = cmdCheck(args[1:], stdout, stderr)
 	case "assign":
 		err = cmdAssign(args[1:], stdin, stdout)
 	case "describe":
-		err = cmdDescribe(args[1:], stdout)
+		err = cmdDescribe(args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
 	case "list":
@@ -71,6 +81,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "simulate %s: %v\n", args[0], strings.TrimRight(err.Error(), "\n"))
+	if ie, ok := asInterrupted(err); ok {
+		return ie.exitCode()
+	}
 	var u usageError
 	if errors.As(err, &u) {
 		return exitUsage

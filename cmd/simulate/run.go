@@ -1,10 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,6 +23,7 @@ type runFlags struct {
 	shard    string
 	noCharts bool
 	quiet    bool
+	budget   budgetFlags
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
@@ -34,6 +35,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.shard, "shard", "", "run only slice I of N (I/N, 0-based)")
 	fs.BoolVar(&f.noCharts, "no-charts", false, "skip charts and report.html")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar, no summary table")
+	f.budget.register(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -52,6 +54,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 		shard = &report.Shard{Index: i, Of: n}
 	}
+	budget, err := f.budget.budget(f.parallel, !f.noCharts)
+	if err != nil {
+		return err
+	}
+	limitMemory(budget)
 	// Load every file first: a bad file fails the command before anything
 	// runs or is written.
 	var xs []*experiment.Experiment
@@ -68,6 +75,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return usagef("%s and %s are both named %q: their results would share a folder", prev, file, x.Name)
 		}
 		names[x.Name] = file
+		// What the runs need is judged before anything runs or is written.
+		b := budget
+		if shard != nil {
+			b.Runs = shard.Indexes(len(x.Runs))
+		}
+		if _, err := checkBudget(x, b, stderr, "run"); err != nil {
+			return err
+		}
 		xs = append(xs, x)
 	}
 	for _, x := range xs {
@@ -76,7 +91,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if !f.noCharts {
-		if err := report.WriteIndex(f.out); err != nil {
+		if err := report.WriteIndex(f.out); errors.Is(err, report.ErrInterrupted) {
+			return interrupted("")
+		} else if err != nil {
 			return fmt.Errorf("cannot write %s: %v", filepath.Join(f.out, "index.html"), err)
 		}
 	}
@@ -84,7 +101,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 }
 
 func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, stderr io.Writer) error {
+	notWritten := fmt.Sprintf("nothing of %s was written (its unfinished results were removed)", x.Name)
 	w, err := report.NewWriter(f.out, x, !f.noCharts)
+	if errors.Is(err, report.ErrInterrupted) {
+		return interrupted(fmt.Sprintf("%s was not started", x.Name))
+	}
 	if err != nil {
 		return fmt.Errorf("cannot write results under %s: %v", f.out, err)
 	}
@@ -101,7 +122,7 @@ func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, s
 		total = len(indexes)
 	}
 	bar := startProgress(stderr, x.Name, total, f.quiet)
-	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Detail: w.RunDetail, Indexes: indexes,
+	ropt := runner.Options{Parallel: f.parallel, Sink: w.Sink, Detail: w.RunDetail, Indexes: indexes, Done: w.RunDone, Stop: stop,
 		Progress: func(int, int) { bar.runDone() }, SimProgress: bar.simAdvanced}
 	if x.SLO != nil {
 		ropt.MeasureSLO, ropt.SLOWarmup = true, engine.FromDuration(x.SLO.Warmup)
@@ -110,11 +131,21 @@ func runOne(x *experiment.Experiment, f runFlags, shard *report.Shard, stdout, s
 	bar.finish()
 	if err != nil {
 		w.Abort()
+		if errors.Is(err, runner.ErrStopped) {
+			return interrupted(notWritten)
+		}
 		return err
 	}
 	if err := w.Write(outs); err != nil {
 		w.Abort()
+		if ie := interrupted(notWritten); ie != nil {
+			return ie
+		}
 		return fmt.Errorf("cannot write results: %v", err)
+	}
+	if ie := interrupted(notWritten); ie != nil {
+		w.Abort() // a signal while the files were written: none of them is kept
+		return ie
 	}
 	if err := w.Commit(); err != nil {
 		w.Abort()
@@ -195,8 +226,11 @@ func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome
 
 func num(x float64, decimals int) string { return strconv.FormatFloat(x, 'f', decimals, 64) }
 
-func cmdCheck(args []string, stdout io.Writer) error {
+func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var bf budgetFlags
+	bf.register(fs)
+	parallel := fs.Int("parallel", 0, "runs in parallel the memory estimate assumes (default: the number of CPUs)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -204,14 +238,23 @@ func cmdCheck(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no experiment file given")
 	}
+	budget, err := bf.budget(*parallel, true)
+	if err != nil {
+		return err
+	}
 	var bad []string
 	for _, file := range files {
 		x, err := experiment.Load(file)
-		if err != nil {
-			bad = append(bad, err.Error())
-			continue
+		if err == nil {
+			var costs experiment.Costs
+			costs, err = checkBudget(x, budget, stderr, "check")
+			if err == nil {
+				fmt.Fprintf(stdout, "%s: ok (%s, %d run(s); estimated %s of memory, %s of results, %.2g model steps)\n",
+					file, x.Name, len(x.Runs), sizeText(costs.Memory), sizeText(costs.Output), costs.Steps)
+				continue
+			}
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d run(s))\n", file, x.Name, len(x.Runs))
+		bad = append(bad, err.Error())
 	}
 	if len(bad) > 0 {
 		return usageError{fmt.Errorf("%s", strings.Join(bad, "\n"))}
@@ -240,6 +283,9 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		return usagef("merge needs --out DIR and the shard results folders\n%s", usage)
 	}
 	names, err := report.Merge(*out, dirs)
+	if ie := interrupted("the merged results were not written"); ie != nil {
+		return ie
+	}
 	if err != nil {
 		return usageError{err}
 	}
@@ -248,5 +294,3 @@ func cmdMerge(args []string, stdout io.Writer) error {
 	}
 	return nil
 }
-
-var _ = os.Stdout
