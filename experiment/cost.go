@@ -222,7 +222,8 @@ func estimate(c *checker, sc *scenario.Scenario, eventPaths []keyPath) *runCost 
 		if g.Protocol == scenario.ProtocolConsumer {
 			hb = sc.Broker.ConsumerHeartbeatInterval.Seconds()
 		}
-		// Every heartbeat walks the group's members (the protocol machines today).
+		// Heartbeats, and more per member in a large group: its rebalances run
+		// assignors that cost more than linear in the members.
 		add(costSteps, n*dur/hb*(1+n/100), fmt.Sprintf("group %s: %s members heartbeating every %gs", g.Name, num(n), hb),
 			gp.key("consumers"), durationPath)
 		// Polls: a full batch each while there is a backlog, as fast as
