@@ -36,7 +36,7 @@ func newAutoscaler(g *group) *autoscaler {
 func (a *autoscaler) poll() {
 	s := a.g.s
 	now := s.now()
-	s.control(engine.Event{At: now + engine.FromDuration(a.cfg.PollingInterval), Kind: evAutoscale, Target: int32(a.g.idx)})
+	s.control(engine.Event{At: now.Add(engine.FromDuration(a.cfg.PollingInterval)), Kind: evAutoscale, Target: int32(a.g.idx)})
 	var lag int64
 	withLag := 0
 	existing := a.g.existing(now)

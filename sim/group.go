@@ -38,6 +38,10 @@ type gpart struct {
 	ready        bool
 	revoking     bool
 	everAssigned bool
+	// lostInFailure: its holder lost it (poll timeout, fenced) while the
+	// group was not rebalancing, so nobody will take it over until the
+	// coordinator notices the failure (a static member's session expiring).
+	lostInFailure bool
 
 	cause      int
 	since      engine.Time // when cause was last set
@@ -62,6 +66,7 @@ type group struct {
 	topic   []*topic // subscribed topics, sorted by name
 	top     *protocol.Topology
 	parts   []*gpart // dense index order (topic by topic)
+	lost    []*gpart // partitions marked lostInFailure (maybe since cleared)
 
 	members []*member // slots in join order (index = slot)
 	alive   int       // running member processes
@@ -168,6 +173,8 @@ func (g *group) classify(gp *gpart) int {
 	case o == nil && (!gp.everAssigned || !g.rec.Formed() || g.alive == 0):
 		// Never assigned, the group still forming, or nobody left at all.
 		return metrics.PauseUnassigned
+	case o == nil && gp.lostInFailure:
+		return metrics.PauseFailure
 	case o == nil:
 		return metrics.PauseRebalance
 	case !o.alive || o.inc != gp.holderInc || o.stalled:
@@ -252,6 +259,7 @@ func (g *group) setHolder(gp *gpart, m *member) {
 	if m != nil {
 		gp.holderInc = m.inc
 		gp.everAssigned = true
+		gp.lostInFailure = false
 	}
 	gp.ready, gp.revoking = false, false
 	g.refresh(gp)
@@ -293,6 +301,9 @@ func (g *group) applyCoord() {
 				g.checkCommit(e.Offsets)
 			case protocol.Observe:
 				g.rec.Note(s.now(), e.Note)
+				if e.Note.Kind == protocol.RebalanceOpened {
+					g.failureNoticed()
+				}
 				if e.Note.Procs != nil {
 					g.maybeFormed(e.Note.Procs)
 				}
@@ -303,6 +314,35 @@ func (g *group) applyCoord() {
 			}
 		}
 	}
+}
+
+// lostInFailure marks partitions a member lost while the group was not
+// rebalancing: their pause is failure detection until a rebalance opens.
+func (g *group) lostInFailure(tps []protocol.TP) {
+	if g.coord.Rebalancing() {
+		return
+	}
+	for _, tp := range tps {
+		gp := g.part(tp)
+		if gp.holder == nil && !gp.lostInFailure {
+			gp.lostInFailure = true
+			g.lost = append(g.lost, gp)
+			g.refresh(gp)
+		}
+	}
+}
+
+// failureNoticed: a rebalance opened, so the coordinator knows; what
+// waits from now on waits for the rebalance.
+func (g *group) failureNoticed() {
+	for _, gp := range g.lost {
+		if gp.lostInFailure {
+			gp.lostInFailure = false
+			g.refresh(gp)
+		}
+	}
+	clear(g.lost)
+	g.lost = g.lost[:0]
 }
 
 // checkCommit is the invariant that a commit never covers records nobody

@@ -96,7 +96,7 @@ func (l *plog) generate(tick int64) {
 				l.gapFrom = l.meanFrom
 				l.nextArr = float64(engine.Time(k)*dt) + l.gap(pm, dt)
 			}
-			if next := int64(l.nextArr / float64(dt)); next > k {
+			if next := engine.CountFromFloat(l.nextArr / float64(dt)); next > k {
 				// Nothing arrives until interval next: skip to it.
 				l.genTick = min(next, tick, l.meanTo)
 				continue

@@ -284,6 +284,7 @@ func (m *member) applyEffect(e protocol.Effect) {
 		g.rec.Revoked(int64(len(e.Parts)), e.Gen, e.Eager)
 	case protocol.Lose:
 		m.release(e.Parts)
+		g.lostInFailure(e.Parts)
 	case protocol.PauseFetch:
 		for _, tp := range e.Parts {
 			if gp := g.part(tp); gp.heldBy(m) {
@@ -381,7 +382,7 @@ func (m *member) stop() {
 	m.die()
 	if m.restartSet {
 		m.restartSet = false
-		m.s.q.Push(engine.Event{At: m.s.now() + m.restartIn, Kind: evRestart, Target: int32(m.idx), Arg: int64(m.inc)})
+		m.s.q.Push(engine.Event{At: m.s.now().Add(m.restartIn), Kind: evRestart, Target: int32(m.idx), Arg: int64(m.inc)})
 	}
 }
 
@@ -445,7 +446,7 @@ func (m *member) unmerge() {
 	}
 	m.merged = false
 	s := m.s
-	s.q.Arm(&m.wakeTimer, engine.Event{At: m.batch.start + m.batch.dur, Kind: evWake, Target: int32(m.idx), Arg: int64(m.inc)})
+	s.q.Arm(&m.wakeTimer, engine.Event{At: m.batch.start.Add(m.batch.dur), Kind: evWake, Target: int32(m.idx), Arg: int64(m.inc)})
 }
 
 // now is the member's clock: the simulation's, or its own while it
@@ -465,9 +466,9 @@ func (m *member) settle() {
 		return
 	}
 	m.merged = false
-	m.creditBatch(m.batch.start + m.batch.dur)
+	m.creditBatch(m.batch.start.Add(m.batch.dur))
 	m.batch.active = false
-	m.lastPoll = m.batch.start + m.batch.dur
+	m.lastPoll = m.batch.start.Add(m.batch.dur)
 	m.app = appIdle
 }
 
@@ -603,7 +604,7 @@ func (m *member) fetch() bool {
 	b.start = now
 	b.dur = m.serviceTime(b.n)
 	m.app = appBusy
-	end := now + b.dur
+	end := now.Add(b.dur)
 	m.merged = false
 	plain := m.plainPoll(end)
 	// NB: when the batch took everything there was and ends before the next
@@ -856,7 +857,7 @@ func (m *member) stall(d engine.Time) {
 	m.wakeTimer.Cancel()
 	m.tracef("poll loop stalls for %v", d.Duration())
 	m.refreshOwned()
-	s.q.Push(engine.Event{At: now + d, Kind: evStallEnd, Target: int32(m.idx), Arg: int64(m.inc)})
+	s.q.Push(engine.Event{At: now.Add(d), Kind: evStallEnd, Target: int32(m.idx), Arg: int64(m.inc)})
 	if m.app == appIdle || m.app == appBlocked {
 		// A thread waiting inside poll() keeps calling it (each poll(timeout)
 		// returns empty and the loop calls it again), so its poll timer runs
@@ -867,7 +868,7 @@ func (m *member) stall(d engine.Time) {
 			m.batch = batch{active: true, start: now, dur: 0}
 		}
 	}
-	m.armPollTimeout(now + d + 1)
+	m.armPollTimeout(now.Add(d).Add(1))
 }
 
 func (m *member) onStallEnd(ev engine.Event) {
@@ -881,7 +882,7 @@ func (m *member) onStallEnd(ev engine.Event) {
 	switch {
 	case m.app == appCallback:
 		// The callback resumes where it stopped.
-		s.q.Arm(&m.wakeTimer, engine.Event{At: now + engine.FromDuration(m.cfg().RevokeTime), Kind: evWake, Target: int32(m.idx), Arg: int64(m.inc)})
+		s.q.Arm(&m.wakeTimer, engine.Event{At: now.Add(engine.FromDuration(m.cfg().RevokeTime)), Kind: evWake, Target: int32(m.idx), Arg: int64(m.inc)})
 	case b.active && b.n > 0:
 		// The batch resumes where it stopped.
 		b.start += now - m.stallAt

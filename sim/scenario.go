@@ -91,7 +91,7 @@ func (s *Sim) applyEvent(i int) {
 				continue
 			}
 			m.crash()
-			s.q.Push(engine.Event{At: now + down, Kind: evRestart, Target: int32(m.idx), Arg: int64(m.inc)})
+			s.q.Push(engine.Event{At: now.Add(down), Kind: evRestart, Target: int32(m.idx), Arg: int64(m.inc)})
 		}
 	case scenario.ActPause:
 		for _, m := range g.targets(ev) {
@@ -100,7 +100,7 @@ func (s *Sim) applyEvent(i int) {
 	case scenario.ActSlow:
 		for _, m := range g.targets(ev) {
 			m.slowFactor = ev.Factor
-			m.slowUntil = now + engine.FromDuration(ev.Duration)
+			m.slowUntil = now.Add(engine.FromDuration(ev.Duration))
 			m.tracef("slows down x%g for %v", ev.Factor, ev.Duration)
 		}
 	case scenario.ActScale:
@@ -117,7 +117,7 @@ func (s *Sim) applyEvent(i int) {
 		// Every member, one after another in join order, each a clean stop
 		// (a deploy sends SIGTERM) and a start after downtime.
 		for k, m := range g.running() {
-			s.control(engine.Event{At: now + engine.Time(k)*engine.FromDuration(ev.Interval), Kind: evRollStep,
+			s.control(engine.Event{At: now.Add(engine.FromDuration(ev.Interval).Mul(int64(k))), Kind: evRollStep,
 				Target: int32(m.idx), Arg: int64(engine.FromDuration(ev.Downtime))})
 		}
 	case scenario.ActAddPartitions:
@@ -134,7 +134,7 @@ func (s *Sim) applyEvent(i int) {
 	case scenario.ActCoordinatorFailover:
 		// The coordinator is unreachable for downtime plus the time the new
 		// one takes to load the group (model.md §5.3).
-		g.unavailableUntil = now + engine.FromDuration(ev.Downtime) + engine.FromDuration(s.sc.Broker.GroupLoadTime)
+		g.unavailableUntil = now.Add(engine.FromDuration(ev.Downtime)).Add(engine.FromDuration(s.sc.Broker.GroupLoadTime))
 		g.coord.Failover(now)
 		g.applyCoord()
 		s.control(engine.Event{At: g.unavailableUntil, Kind: evCoordinatorBack, Target: int32(g.idx)})

@@ -351,7 +351,7 @@ func (c *Client) Poll(now Time) {
 		if len(c.owned) > 0 {
 			c.commit(commitAuto)
 		}
-		c.nextAuto = now + c.cfg.AutoCommitInterval
+		c.nextAuto = now.Add(c.cfg.AutoCommitInterval)
 	}
 }
 
@@ -483,7 +483,7 @@ func (c *Client) onJoinResponse(now Time, m *Message) {
 	c.tracef("leads generation %d (%d members)", m.Generation, len(m.Members))
 	c.plan = c.runAssignor(now, m.Protocol, m.Members)
 	if c.cfg.AssignmentTime > 0 {
-		c.assignT.Arm(&c.out, protocol.TimerID{Kind: timerAssign}, now+c.cfg.AssignmentTime)
+		c.assignT.Arm(&c.out, protocol.TimerID{Kind: timerAssign}, now.Add(c.cfg.AssignmentTime))
 		return
 	}
 	c.sendSync(c.plan)
@@ -576,7 +576,7 @@ func (c *Client) onJoinComplete(now Time) {
 	assignment := c.pending
 	c.pending, c.hasPending = nil, false
 	c.userData, c.userDataGen, c.assigned = assignment, c.pendingGen, true
-	c.nextAuto = now + c.cfg.AutoCommitInterval
+	c.nextAuto = now.Add(c.cfg.AutoCommitInterval)
 	c.needsJoinPrepare = true
 	var revoked []TP
 	for _, tp := range c.owned {

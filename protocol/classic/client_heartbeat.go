@@ -11,7 +11,7 @@ import (
 // generation (never while its JoinGroup is pending).
 
 func (c *Client) armHeartbeat(now Time) {
-	c.hb.Arm(&c.out, protocol.TimerID{Kind: timerHeartbeat}, now+c.cfg.HeartbeatInterval)
+	c.hb.Arm(&c.out, protocol.TimerID{Kind: timerHeartbeat}, now.Add(c.cfg.HeartbeatInterval))
 }
 
 func (c *Client) onHeartbeatTimer(now Time) {

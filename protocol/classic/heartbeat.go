@@ -30,7 +30,7 @@ func (c *Coordinator) onHeartbeat(now Time, m *Message) {
 // for and, if the deadline moved since, re-arms for the new one, so a
 // heartbeat costs no event.
 func (c *Coordinator) armSession(now Time, mem *member, d Time) {
-	mem.deadline = now + d
+	mem.deadline = now.Add(d)
 	if !mem.session.Armed() || mem.session.When() > mem.deadline {
 		mem.session.Arm(&c.out, protocol.TimerID{Kind: timerSession, Key: mem.key}, mem.deadline)
 	}

@@ -94,7 +94,7 @@ func (c *Coordinator) joinNewMember(now Time, m *Message) {
 	c.pending[id] = p
 	c.pendingByKey[p.key] = p
 	c.nPending++
-	p.session.Arm(&c.out, protocol.TimerID{Kind: timerPending, Key: p.key}, now+m.SessionTimeout)
+	p.session.Arm(&c.out, protocol.TimerID{Kind: timerPending, Key: p.key}, now.Add(m.SessionTimeout))
 	m.MemberID = id
 	m.Err = protocol.MemberIDRequired
 	c.tracef("JoinGroup from %s: MEMBER_ID_REQUIRED, id %s", c.who(m.From), Short(id))
@@ -316,7 +316,7 @@ func (c *Coordinator) prepareRebalance(now Time, reason string) {
 		c.remaining = max(c.rebalanceTimeout()-d, 0)
 		c.lastDelay = d
 		c.newMemberAdd = false
-		c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now+d)
+		c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now.Add(d))
 		return
 	}
 	c.initial = false
@@ -324,7 +324,7 @@ func (c *Coordinator) prepareRebalance(now Time, reason string) {
 		c.completeJoin(now)
 		return
 	}
-	c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now+c.rebalanceTimeout())
+	c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now.Add(c.rebalanceTimeout()))
 }
 
 // rebalanceTimeout is the largest rebalance timeout among members.
@@ -357,7 +357,7 @@ func (c *Coordinator) onJoinTimer(now Time) {
 		c.remaining = max(c.remaining-c.lastDelay, 0)
 		c.lastDelay = delay
 		c.newMemberAdd = false
-		c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now+delay)
+		c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now.Add(delay))
 		return
 	}
 	c.completeJoin(now)
@@ -385,7 +385,7 @@ func (c *Coordinator) completeJoin(now Time) {
 		if next == nil {
 			// Nobody rejoined (only absent static members): wait again.
 			c.tracef("no member rejoined; waiting another rebalance timeout")
-			c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now+c.rebalanceTimeout())
+			c.join.Arm(&c.out, protocol.TimerID{Kind: timerJoin}, now.Add(c.rebalanceTimeout()))
 			return
 		}
 		c.leader = next
@@ -409,7 +409,7 @@ func (c *Coordinator) completeJoin(now Time) {
 			c.pendSync[mem] = true
 		}
 	}
-	c.sync.Arm(&c.out, protocol.TimerID{Kind: timerSync}, now+c.rebalanceTimeout())
+	c.sync.Arm(&c.out, protocol.TimerID{Kind: timerSync}, now.Add(c.rebalanceTimeout()))
 }
 
 // failJoin answers a member's parked JoinGroup (if any) with err.

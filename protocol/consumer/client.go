@@ -250,7 +250,7 @@ func (c *Client) heartbeatNow() {
 }
 
 func (c *Client) armHeartbeat(now Time, d Time) {
-	c.hb.Arm(&c.out, protocol.TimerID{Kind: timerHeartbeat}, now+d)
+	c.hb.Arm(&c.out, protocol.TimerID{Kind: timerHeartbeat}, now.Add(d))
 }
 
 // Receive handles a response.
@@ -418,7 +418,7 @@ func (c *Client) Poll(now Time) {
 		if len(c.owned) > 0 && !c.pending(commitRevoke) {
 			c.commit(commitAuto, 0)
 		}
-		c.nextAuto = now + c.cfg.AutoCommitInterval
+		c.nextAuto = now.Add(c.cfg.AutoCommitInterval)
 	}
 }
 
@@ -517,7 +517,7 @@ func (c *Client) apply(now Time) {
 	}
 	c.assigned = true
 	c.inProgress = false
-	c.nextAuto = now + c.cfg.AutoCommitInterval
+	c.nextAuto = now.Add(c.cfg.AutoCommitInterval)
 	c.st = kAcknowledging
 	c.heartbeatNow()
 }

@@ -274,7 +274,7 @@ func Short(id string) string {
 }
 
 func (c *Coordinator) armSession(now Time, m *member) {
-	m.deadline = now + c.cfg.SessionTimeout
+	m.deadline = now.Add(c.cfg.SessionTimeout)
 	if !m.session.Armed() || m.session.When() > m.deadline {
 		m.session.Arm(&c.out, protocol.TimerID{Kind: timerSession, Key: m.key}, m.deadline)
 	}
@@ -292,7 +292,7 @@ func (c *Coordinator) armRevoke(now Time, m *member) {
 	if !m.revoke.Armed() {
 		c.revoking++
 	}
-	m.revoke.Arm(&c.out, protocol.TimerID{Kind: timerRevoke, Key: m.key}, now+m.rebalanceTimeout)
+	m.revoke.Arm(&c.out, protocol.TimerID{Kind: timerRevoke, Key: m.key}, now.Add(m.rebalanceTimeout))
 }
 
 // bump advances the group epoch: a heartbeat recomputes the target.
