@@ -31,9 +31,9 @@ type gen struct {
 	// switchProtocol: a variant runs group g0 under the other protocol, so
 	// g0 sets none of the keys either protocol's consumer refuses.
 	switchProtocol bool
-	topics        []topicSpec
-	producers     []string
-	groups        []groupSpec
+	topics         []topicSpec
+	producers      []string
+	groups         []groupSpec
 }
 
 type topicSpec struct {
