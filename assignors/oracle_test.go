@@ -184,6 +184,7 @@ type oracleWireRequest struct {
 	Assignor string            `json:"assignor"`
 	Groups   []oracleWireGroup `json:"groups"`
 	Bench    int               `json:"bench,omitempty"`
+	Harness  map[string]any    `json:"harness,omitempty"`
 }
 
 type oracleWireGroup struct {
@@ -272,7 +273,21 @@ type oracleResult struct {
 // JVM (a fresh one is started for the next request) and returns
 // errOracleTimeout.
 func (p *oracleProc) ask(assignor string, rounds []*Group, bench int) ([]oracleResult, []int64, error) {
-	req := oracleWireRequest{Assignor: assignor, Bench: bench}
+	return p.send(oracleWireRequest{Assignor: assignor, Bench: bench}, rounds)
+}
+
+// askHarness asks for one group fed as Kafka's unit tests feed it (see
+// Driver.java, "harness").
+func (p *oracleProc) askHarness(assignor string, g *Group, harness map[string]any) (oracleResult, error) {
+	res, _, err := p.send(oracleWireRequest{Assignor: assignor, Harness: harness}, []*Group{g})
+	if err != nil {
+		return oracleResult{}, err
+	}
+	return res[0], nil
+}
+
+func (p *oracleProc) send(req oracleWireRequest, rounds []*Group) ([]oracleResult, []int64, error) {
+	bench := req.Bench
 	for _, g := range rounds {
 		req.Groups = append(req.Groups, oracleWire(g))
 	}

@@ -5,8 +5,9 @@ import (
 	"slices"
 )
 
-// Classic RangeAssignor (clients/.../RangeAssignor.java; KAFKA_MODEL §6.2),
-// without its rack-aware variant, which is out of scope.
+// Classic RangeAssignor (clients/.../RangeAssignor.java, Kafka 4.4).
+// Its rack-aware variant (KIP-881) is in range_rack.go; it applies only when
+// racks are known on both sides (see rngNeedsRacks).
 //
 // For each topic on its own, the C members subscribed to it, sorted as in
 // §6.1, split the partitions 0..P-1 into contiguous ranges: member k
@@ -41,6 +42,9 @@ func (rngAssignor) Assign(g *Group) (Plan, error) {
 	st, err := rngPrepare(g, false)
 	if err != nil {
 		return nil, err
+	}
+	if racks := rngRackStates(st); racks != nil {
+		return racks.assign(), nil
 	}
 	return st.emit(rngContiguous, nil), nil
 }

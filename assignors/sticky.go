@@ -8,8 +8,8 @@ import (
 // Classic StickyAssignor and CooperativeStickyAssignor (KIP-54, KIP-341,
 // KIP-429): clients/.../consumer/internals/AbstractStickyAssignor.java and its
 // two subclasses, as of KAFKA_MODEL's reference commit (KAFKA_MODEL §6.4).
-// The rack-aware variant is out of scope: no member reports a rack, so
-// Kafka's RackInfo is empty and every rack branch is dead code.
+// With racks on both sides, both builders prefer rack-local partitions
+// (sticky_rack.go).
 //
 // Goals, in priority order: balance, then keep what members owned. Kafka has
 // two builders:
@@ -82,6 +82,7 @@ func (a *stickyAssignor) Assign(g *Group) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.rack = st.newRacks()
 	equal := st.normalize(&a.maxGeneration)
 	if equal && st.total > 0 && st.anyEmptySubscription() {
 		// Deviation: Kafka's equality test re-initialises its reference
@@ -149,6 +150,10 @@ type stickyState struct {
 	// multi[g]: two members of the same generation claimed g
 	// (partitionsWithMultiplePreviousOwners); nil when none did.
 	multi []bool
+
+	// rack is the RackInfo when rack-aware assignment applies, else nil
+	// (sticky_rack.go).
+	rack *stickyRacks
 }
 
 // stickyIntern builds the interned state. Cost: O(S + O + M log M) for S

@@ -161,7 +161,9 @@ func (st *stickyState) newGeneral(maxGeneration int32) *stickyGeneral {
 				if h < 0 {
 					continue
 				}
-				if !b.subscribed(h, t) {
+				if !b.subscribed(h, t) || (st.rack != nil && st.rack.mismatch(h, g)) {
+					// Unsubscribed, or (with racks) not on the holder's
+					// rack: given up, which requires a revocation.
 					b.revocationRequired = true
 					continue
 				}
@@ -334,11 +336,40 @@ func (b *stickyGeneral) firstSub(cls int32) (int32, int32) {
 // balance is GeneralAssignmentBuilder.balance.
 func (b *stickyGeneral) balance(order []int32, unassigned []stickySeg, initializing bool) {
 	st := b.st
+	// With racks, a first maybeAssign gives each unassigned partition to the
+	// first member of the (size, id) order that subscribes to its topic and
+	// does not mismatch it; the partitions it places are taken out of the
+	// second, plain pass (but not out of the list reassignment visits).
+	var placed []bool
+	if rk := st.rack; rk != nil {
+		placed = make([]bool, st.total)
+		for _, s := range unassigned {
+			if b.consumers[s.t] == 0 {
+				continue
+			}
+			t := s.t
+			b.forEach(s, func(g int32) bool {
+				m, _ := b.ladder.firstWhere(func(m int32) bool { return b.subscribed(m, t) && !rk.mismatch(m, g) })
+				if m < 0 {
+					return true
+				}
+				b.ladder.remove(m)
+				b.cnt[m]++
+				b.owner[g] = m
+				b.ladder.add(m)
+				placed[g] = true
+				return true
+			})
+		}
+	}
 	// maybeAssign: each unassigned partition to the first member of the
 	// (size, id) order that subscribes to its topic.
 	for _, s := range unassigned {
 		cls := b.class[s.t]
 		b.forEach(s, func(g int32) bool {
+			if placed != nil && placed[g] {
+				return true
+			}
 			m, _ := b.firstSub(cls)
 			if m < 0 {
 				return true // no subscriber: Kafka skips the topic

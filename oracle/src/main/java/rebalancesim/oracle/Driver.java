@@ -94,7 +94,18 @@ public final class Driver {
         long bench = req.get("bench") == null ? 0 : (Long) req.get("bench");
         List<Group> parsed = new ArrayList<>();
         for (Object g : groups) {
-            parsed.add(Group.of((Map<String, Object>) g));
+            Group pg = Group.of((Map<String, Object>) g);
+            // Kafka's own unit tests feed the server assignors differently
+            // from production (members in a TreeMap, owned assignments in a
+            // LinkedHashMap, the subscription type given); "harness" asks for
+            // that, so that their cases can be replayed.
+            if (req.get("harness") != null) {
+                Map<String, Object> h = (Map<String, Object>) req.get("harness");
+                pg.membersInOrder = Boolean.TRUE.equals(h.get("members_in_order"));
+                pg.ownedInOrder = Boolean.TRUE.equals(h.get("owned_in_order"));
+                pg.subscriptionType = (String) h.get("subscription_type");
+            }
+            parsed.add(pg);
         }
         StringBuilder b = new StringBuilder("{\"results\": [");
         Object instance = newAssignor(name);
@@ -151,6 +162,9 @@ public final class Driver {
         final Map<String, Uuid> ids = new HashMap<>();
         final Map<String, List<List<String>>> racks = new HashMap<>();
         final List<Member> members = new ArrayList<>();
+        boolean membersInOrder;
+        boolean ownedInOrder;
+        String subscriptionType;
 
         @SuppressWarnings("unchecked")
         static Group of(Map<String, Object> g) {
@@ -277,7 +291,10 @@ public final class Driver {
                         new ConsumerGroupMetadata("oracle", m.generation, m.id, Optional.ofNullable(m.instance)));
                     userData = writer.subscriptionUserData(new HashSet<>(m.topics));
                 }
-                s = new Subscription(m.topics, userData, Collections.emptyList(), -1, rack);
+                // ConsumerCoordinator.metadata sends the generation with
+                // every assignor's subscription; an eager member has
+                // revoked everything before joining, so it owns nothing.
+                s = new Subscription(m.topics, userData, Collections.emptyList(), m.generation, rack);
             } else {
                 s = new Subscription(m.topics, null, m.ownedList(), m.generation, rack);
             }
@@ -356,13 +373,14 @@ public final class Driver {
                 return new HashSet<>(rs.get(partition));
             }
         };
-        Map<String, MemberSubscriptionAndAssignmentImpl> specs = new HashMap<>();
+        Map<String, MemberSubscriptionAndAssignmentImpl> specs = g.membersInOrder ? new LinkedHashMap<>() : new HashMap<>();
         Map<String, Integer> subscriberCount = new HashMap<>();
         Map<Uuid, Map<Integer, String>> inverted = new HashMap<>();
         for (Member m : g.members) {
             Map<Uuid, Set<Integer>> owned = m.owned.entrySet().stream()
                 .filter(e -> byName.containsKey(e.getKey()) && !e.getValue().isEmpty())
-                .collect(Collectors.toMap(e -> byName.get(e.getKey()), e -> new HashSet<>(e.getValue())));
+                .collect(Collectors.toMap(e -> byName.get(e.getKey()), e -> new HashSet<>(e.getValue()),
+                    (a, b) -> a, g.ownedInOrder ? LinkedHashMap::new : HashMap::new));
             owned.forEach((id, ps) -> ps.forEach(p -> inverted.computeIfAbsent(id, k -> new HashMap<>()).put(p, m.id)));
             for (String t : m.topics) {
                 subscriberCount.merge(t, 1, Integer::sum);
@@ -378,6 +396,9 @@ public final class Driver {
             if (c != g.members.size()) {
                 type = SubscriptionType.HETEROGENEOUS;
             }
+        }
+        if (g.subscriptionType != null) {
+            type = SubscriptionType.valueOf(g.subscriptionType);
         }
         GroupSpecImpl spec = new GroupSpecImpl(Collections.unmodifiableMap(specs), type, inverted);
         return a -> {

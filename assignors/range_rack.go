@@ -1,0 +1,340 @@
+package assignors
+
+import "slices"
+
+// The rack-aware path of the classic RangeAssignor (KIP-881, Kafka 3.5+;
+// RangeAssignor.assignPartitions in Kafka 4.4).
+//
+// When it applies: for some topic, (1) at least one of its subscribers has a
+// client.rack, (2) that rack set and the racks of the topic's replicas
+// intersect, and (3) not every partition of the topic has replicas on
+// exactly the same racks (when every partition is on every rack, locality
+// cannot be improved). If no topic qualifies the plan is plain range.
+//
+// When it applies, the plan is built in two passes:
+//
+//  1. Rack matching. Topics with the same subscribers and the same number
+//     of partitions are co-partitioned: partition p of each goes, together,
+//     to the first subscriber (in member order) that has room in all of
+//     them and whose rack holds a replica of p in all of them. A topic on
+//     its own, if it qualifies, goes member by member: each takes, up to its
+//     quota, the lowest unassigned partitions with a replica on its rack.
+//     A member without a rack matches every partition.
+//  2. Plain range over what is left: each member in order takes the lowest
+//     unassigned partitions up to its quota.
+//
+// Quotas are range's: floor(P/C) each, one more for the first P mod C
+// members to reach it (not the first P mod C members in order, as in plain
+// range: a member that fills up during rack matching uses up an extra).
+//
+// Example: t0 has partitions 0..2 on racks a, b, a; C0 (rack b) and C1 (rack
+// a) subscribe. Quotas are 2 and 1 with one extra. Rack matching: C0 takes
+// t0p1 (its only rack-b partition); C1 takes t0p0, then has room for one
+// more (the extra is still free) and takes t0p2. Plain range has nothing
+// left to do:
+//
+//	C0: [t0p1]  C1: [t0p0 t0p2]
+//
+// (plain range would give C0 [t0p0 t0p1], C1 [t0p2]).
+
+// rngTopicState is RangeAssignor.TopicAssignmentState for one topic.
+type rngTopicState struct {
+	t int32
+	// consumers are the topic's subscribers in member order.
+	consumers []int32
+	// racks[p] is the set of racks holding a replica of partition p, nil
+	// when no subscriber has a rack (Kafka leaves the map empty then).
+	racks [][]string
+	needs bool
+
+	owner      []int32 // per partition, -1 while unassigned
+	left       int32   // unassigned partitions
+	assigned   []int32 // per consumer position
+	quota      int32
+	extraSlots int32
+}
+
+type rngRacks struct {
+	st     *rngState
+	rack   []string // per member
+	states []*rngTopicState
+}
+
+// rngRackStates returns the rack-aware states, or nil when no topic needs
+// rack-aware assignment (the plain path is then exact and much faster).
+func rngRackStates(st *rngState) *rngRacks {
+	g := st.g
+	anyRack := false
+	for i := range g.Members {
+		if g.Members[i].Rack != "" {
+			anyRack = true
+			break
+		}
+	}
+	if !anyRack {
+		return nil
+	}
+	rr := &rngRacks{st: st, rack: make([]string, len(g.Members))}
+	for i := range g.Members {
+		rr.rack[i] = g.Members[i].Rack
+	}
+	topicRacks := rngTopicRacks(g)
+	subs := make([][]int32, len(st.names))
+	for _, i := range st.order {
+		for _, t := range st.subs[i] {
+			subs[t] = append(subs[t], int32(i))
+		}
+	}
+	need := false
+	for t := range st.names {
+		n := st.parts[t]
+		if n == 0 || len(subs[t]) == 0 {
+			continue // Kafka's partitionsPerTopic holds neither
+		}
+		s := &rngTopicState{t: int32(t), consumers: subs[t], owner: make([]int32, n), left: n,
+			assigned: make([]int32, len(subs[t]))}
+		for p := range s.owner {
+			s.owner[p] = -1
+		}
+		c := int32(len(subs[t]))
+		s.quota, s.extraSlots = n/c, n%c
+		consumerRacks := map[string]bool{}
+		for _, m := range subs[t] {
+			if rr.rack[m] != "" {
+				consumerRacks[rr.rack[m]] = true
+			}
+		}
+		if len(consumerRacks) > 0 {
+			s.racks = make([][]string, n)
+			for p := range s.racks {
+				s.racks[p] = rngReplicaRacks(topicRacks[st.names[t]], p)
+			}
+			s.needs = rngNeedsRacks(consumerRacks, s.racks)
+		}
+		need = need || s.needs
+		rr.states = append(rr.states, s)
+	}
+	if !need {
+		return nil
+	}
+	return rr
+}
+
+// rngTopicRacks maps topic names to their replica racks.
+func rngTopicRacks(g *Group) map[string][][]string {
+	m := make(map[string][][]string, len(g.Topics))
+	for _, t := range g.Topics {
+		if _, dup := m[t.Name]; !dup {
+			m[t.Name] = t.Racks
+		}
+	}
+	return m
+}
+
+// rngReplicaRacks is the set of racks of partition p's replicas, sorted and
+// without "" (a broker without a rack).
+func rngReplicaRacks(racks [][]string, p int) []string {
+	if p >= len(racks) {
+		return []string{}
+	}
+	out := make([]string, 0, len(racks[p]))
+	for _, r := range racks[p] {
+		if r != "" {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// rngNeedsRacks is AbstractPartitionAssignor.useRackAwareAssignment: some
+// consumer rack holds a replica, and not every partition's replicas span
+// exactly the union of all replica racks.
+func rngNeedsRacks(consumerRacks map[string]bool, racks [][]string) bool {
+	var all []string
+	for _, rs := range racks {
+		all = append(all, rs...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	disjoint := true
+	for _, r := range all {
+		if consumerRacks[r] {
+			disjoint = false
+			break
+		}
+	}
+	if disjoint {
+		return false
+	}
+	for _, rs := range racks {
+		if !slices.Equal(rs, all) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *rngTopicState) maxAssignable(k int) int32 {
+	m := s.quota - s.assigned[k]
+	if s.extraSlots > 0 {
+		m++
+	}
+	return max(0, m)
+}
+
+// onAssigned is TopicAssignmentState.onAssigned for n partitions given to
+// the consumer at position k.
+func (s *rngTopicState) onAssigned(k int, n int32) {
+	s.assigned[k] += n
+	if s.assigned[k] > s.quota {
+		s.extraSlots--
+	}
+}
+
+// matches is racksMatch: a consumer without a rack matches everything.
+func (rr *rngRacks) matches(s *rngTopicState, m int32, p int) bool {
+	r := rr.rack[m]
+	if r == "" {
+		return true
+	}
+	if s.racks == nil {
+		return false
+	}
+	_, ok := slices.BinarySearch(s.racks[p], r)
+	return ok
+}
+
+// ranges is assignRanges: each consumer in order takes the lowest
+// unassigned partitions that pass ok, up to what it may still take.
+func (rr *rngRacks) ranges(s *rngTopicState, rackOnly bool) {
+	for k, m := range s.consumers {
+		if s.left == 0 {
+			break
+		}
+		limit := s.maxAssignable(k)
+		var got int32
+		for p := 0; p < len(s.owner) && got < limit; p++ {
+			if s.owner[p] < 0 && (!rackOnly || rr.matches(s, m, p)) {
+				s.owner[p] = m
+				got++
+			}
+		}
+		if got > 0 {
+			s.left -= got
+			s.onAssigned(k, got)
+		}
+	}
+}
+
+// coPartitioned is assignCoPartitionedWithRackMatching over topics with the
+// same consumers and partition count.
+func (rr *rngRacks) coPartitioned(states []*rngTopicState, n int) {
+	consumers := states[0].consumers
+	remaining := make([]bool, len(consumers))
+	live := len(consumers)
+	for k := range remaining {
+		remaining[k] = true
+	}
+	for p := 0; p < n; p++ {
+		found := -1
+		for k, m := range consumers {
+			if !remaining[k] {
+				continue
+			}
+			ok := true
+			for _, s := range states {
+				if !rr.matches(s, m, p) || s.maxAssignable(k) <= 0 {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				found = k
+				break
+			}
+		}
+		if found < 0 {
+			continue
+		}
+		m := consumers[found]
+		for _, s := range states {
+			// NB: Kafka adds p to the consumer's list even if p were already
+			// taken; here p is always free (each topic's first pass).
+			if s.owner[p] < 0 {
+				s.left--
+			}
+			s.owner[p] = m
+			s.onAssigned(found, 1)
+		}
+		more := false
+		for _, s := range states {
+			if s.maxAssignable(found) > 0 {
+				more = true
+				break
+			}
+		}
+		if !more {
+			remaining[found] = false
+			if live--; live == 0 {
+				break
+			}
+		}
+	}
+}
+
+// assign runs both passes and builds the plan.
+func (rr *rngRacks) assign() Plan {
+	// Group topics by (consumers, partition-rack map size). The groups are
+	// independent (every topic has its own quotas), so their order does not
+	// matter; Kafka's is a HashMap's.
+	done := make([]bool, len(rr.states))
+	for i, s := range rr.states {
+		if done[i] {
+			continue
+		}
+		group := []*rngTopicState{s}
+		done[i] = true
+		for j := i + 1; j < len(rr.states); j++ {
+			o := rr.states[j]
+			if !done[j] && slices.Equal(o.consumers, s.consumers) && len(o.racks) == len(s.racks) {
+				group = append(group, o)
+				done[j] = true
+			}
+		}
+		switch {
+		case len(group) > 1:
+			rr.coPartitioned(group, len(s.racks))
+		case s.needs:
+			rr.ranges(s, true)
+		}
+	}
+	for _, s := range rr.states {
+		rr.ranges(s, false)
+	}
+	return rr.plan()
+}
+
+func (rr *rngRacks) plan() Plan {
+	st := rr.st
+	plan := make(Plan, len(st.g.Members))
+	for i := range plan {
+		plan[i].MemberID = st.g.Members[i].ID
+	}
+	// States are in topic (name) order and partitions ascending, so every
+	// member's list comes out sorted.
+	for _, s := range rr.states {
+		for p, m := range s.owner {
+			if m < 0 {
+				continue
+			}
+			ts := plan[m].Topics
+			if len(ts) == 0 || ts[len(ts)-1].Topic != st.names[s.t] {
+				plan[m].Topics = append(ts, TopicPartitions{Topic: st.names[s.t]})
+				ts = plan[m].Topics
+			}
+			ts[len(ts)-1].Partitions = append(ts[len(ts)-1].Partitions, int32(p))
+		}
+	}
+	return plan
+}
