@@ -186,7 +186,7 @@ func uniKafkaHomogeneousCases() []uniKafkaCase {
 				uniMember("A", t12, uniOwn("topic1", 0, 2), uniOwn("topic2", 0)),
 				uniMember("B", t12, uniOwn("topic1", 1), uniOwn("topic2", 1, 2)),
 			},
-			opts:             homOrdered,
+			opts: homOrdered,
 			// A owns 3 of its 6: it hands the extra to B, which owns 3 too.
 			want:             []string{"A topic1:0,2 topic2:0,3,4", "B topic1:1,3,4,5 topic2:1,2"},
 			validAndBalanced: true,
