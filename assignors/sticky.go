@@ -85,12 +85,18 @@ func (a *stickyAssignor) Assign(g *Group) (Plan, error) {
 	st.rack = st.newRacks()
 	equal := st.normalize(&a.maxGeneration)
 	if equal && st.total > 0 && st.anyEmptySubscription() {
-		// Deviation: Kafka's equality test re-initialises its reference
-		// subscription while it is empty, so members with no topics visited
-		// first are taken to subscribe like the others, and the constrained
-		// builder hands them partitions they did not subscribe to. Such a
-		// plan is invalid; the general builder, which Kafka runs when such a
-		// member is visited later, gives a valid one.
+		// Kafka's equality test re-initialises its reference subscription
+		// while it is empty, so members with no topics visited first are
+		// taken to subscribe like the others, and the constrained builder
+		// may hand them partitions they did not subscribe to. Where
+		// cooperative-sticky withholds all of those this round, Kafka's plan
+		// is still valid and is ours too. Deviation: otherwise it is
+		// invalid, and ours is the general builder's, which Kafka runs when
+		// such a member is visited later.
+		owner, err := st.constrained(a.cooperative)
+		if err == nil && st.subscribedOwners(owner) {
+			return st.plan(owner), nil
+		}
 		equal = false
 	}
 	var owner []int32
@@ -359,6 +365,19 @@ func (st *stickyState) normalize(maxGeneration *int32) bool {
 	}
 	st.holder = holder
 	return equal
+}
+
+// subscribedOwners reports whether every partition in owner goes to a
+// member that subscribes to its topic.
+func (st *stickyState) subscribedOwners(owner []int32) bool {
+	for t := range st.names {
+		for g := st.base[t]; g < st.base[t+1]; g++ {
+			if m := owner[g]; m >= 0 && !st.subscribes(m, int32(t)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // anyEmptySubscription reports whether some member subscribes to nothing.

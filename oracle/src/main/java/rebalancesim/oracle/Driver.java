@@ -377,10 +377,18 @@ public final class Driver {
         Map<String, Integer> subscriberCount = new HashMap<>();
         Map<Uuid, Map<Integer, String>> inverted = new HashMap<>();
         for (Member m : g.members) {
-            Map<Uuid, Set<Integer>> owned = m.owned.entrySet().stream()
-                .filter(e -> byName.containsKey(e.getKey()) && !e.getValue().isEmpty())
-                .collect(Collectors.toMap(e -> byName.get(e.getKey()), e -> new HashSet<>(e.getValue()),
-                    (a, b) -> a, g.ownedInOrder ? LinkedHashMap::new : HashMap::new));
+            // NB: production's two-argument Collectors.toMap puts entries
+            // (a colliding key goes to the end of its bucket); the forms
+            // with a map supplier merge them, and HashMap.merge puts a
+            // colliding key first, which would change the order.
+            Map<Uuid, Set<Integer>> owned = g.ownedInOrder
+                ? m.owned.entrySet().stream()
+                    .filter(e -> byName.containsKey(e.getKey()) && !e.getValue().isEmpty())
+                    .collect(Collectors.toMap(e -> byName.get(e.getKey()), e -> new HashSet<>(e.getValue()),
+                        (x, y) -> x, LinkedHashMap::new))
+                : m.owned.entrySet().stream()
+                    .filter(e -> byName.containsKey(e.getKey()) && !e.getValue().isEmpty())
+                    .collect(Collectors.toMap(e -> byName.get(e.getKey()), e -> new HashSet<>(e.getValue())));
             owned.forEach((id, ps) -> ps.forEach(p -> inverted.computeIfAbsent(id, k -> new HashMap<>()).put(p, m.id)));
             for (String t : m.topics) {
                 subscriberCount.merge(t, 1, Integer::sum);
