@@ -105,6 +105,11 @@ type stickyGeneral struct {
 	steps, stepLimit int64
 	livelock         bool
 	rawAtLimit       bool
+
+	// kafkaStray allows Kafka's move of a partition back to a previous
+	// owner that no longer subscribes to its topic; strayMoves counts them.
+	kafkaStray bool
+	strayMoves int
 	bestScore        int64
 	bestOwner        []int32
 }
@@ -117,8 +122,21 @@ type stickySeg struct {
 }
 
 // general runs the builder and returns owner (partition -> member).
+//
+// Kafka moves a partition back to its previous-generation owner without
+// checking that the owner still subscribes to its topic. The first run does
+// the same; usually such a stray partition moves on again and the plan
+// ends valid, and then it is Kafka's plan. Deviation: when a stray
+// partition is left with a member that does not subscribe to its topic
+// (Kafka's plan is invalid), the builder runs again without such moves.
 func (st *stickyState) general(maxGeneration int32) []int32 {
 	b := st.newGeneral(maxGeneration)
+	b.kafkaStray = true
+	b.run()
+	if b.strayMoves == 0 || st.subscribedOwners(b.owner) {
+		return b.owner
+	}
+	b = st.newGeneral(maxGeneration)
 	b.run()
 	return b.owner
 }
@@ -482,16 +500,22 @@ func (b *stickyGeneral) perform(list []stickySeg) bool {
 				}
 				c := b.owner[g]
 				if b.prevOwner != nil {
-					// Deviation: Kafka applies this rule without checking that
-					// the previous owner still subscribes to the topic (and
-					// throws NullPointerException when it no longer takes part
-					// in reassignment); either would give an invalid plan, so
-					// the rule is skipped then.
-					if po := b.prevOwner[g]; po >= 0 && po != c && b.ladder.in[po] && b.subscribed(po, t) &&
+					// Kafka applies this rule without checking that the
+					// previous owner still subscribes to the topic (see
+					// general), and throws NullPointerException when the
+					// owner no longer takes part in reassignment (deviation:
+					// the rule is skipped then).
+					if po := b.prevOwner[g]; po >= 0 && po != c && b.ladder.in[po] &&
 						b.cnt[c] > b.cnt[po]+1 {
-						b.reassign(g, t, po)
-						performed, modified = true, true
-						return true
+						sub := b.subscribed(po, t)
+						if sub || b.kafkaStray {
+							if !sub {
+								b.strayMoves++
+							}
+							b.reassign(g, t, po)
+							performed, modified = true, true
+							return true
+						}
 					}
 				}
 				// Some subscriber has 2+ fewer partitions than the owner:
