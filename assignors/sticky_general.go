@@ -110,8 +110,8 @@ type stickyGeneral struct {
 	// owner that no longer subscribes to its topic; strayMoves counts them.
 	kafkaStray bool
 	strayMoves int
-	bestScore        int64
-	bestOwner        []int32
+	bestScore  int64
+	bestOwner  []int32
 }
 
 // stickySeg is one topic's part of a partition list: all its partitions
