@@ -161,7 +161,7 @@ func Names() []string {
 
 // ClassicProtocol returns the rebalance protocol a classic member uses with
 // the given assignors: the highest protocol that every one of them supports
-// (ConsumerCoordinator's constructor; KAFKA_MODEL §1.1). The client default
+// (ConsumerCoordinator's constructor). The client default
 // [range, cooperative-sticky] is therefore eager.
 func ClassicProtocol(names []string) (RebalanceProtocol, error) {
 	if len(names) == 0 {

@@ -9,7 +9,7 @@ import (
 )
 
 // Benchmarks of range, roundrobin and server-range at the sizes of
-// KAFKA_MODEL §8, with franz-go's balancers on the same inputs as
+// large sizes, with franz-go's balancers on the same inputs as
 // sub-benchmarks, so that one run compares them.
 //
 //	go test ./assignors -run '^$' -bench 'Range|RoundRobin' -benchmem

@@ -3,7 +3,7 @@
 // cooperative-sticky (classic, client side, KIP-54/KIP-429), and uniform and
 // server-range (KIP-848, coordinator side). "Exactly" includes Kafka's
 // tie-breaks, which in several places come from the iteration order of a Java
-// HashMap; javaorder.go reproduces that order (KAFKA_MODEL §6.1).
+// HashMap; javaorder.go reproduces that order.
 //
 // The package owns the assignment contract (Group in, Plan out, both sorted,
 // no maps crossing the boundary) and the protocol facts the coordinator needs

@@ -231,7 +231,7 @@ func rngKafkaOrder(ms []Member) []Member {
 // them. Kafka's assertAssignment compares sets, and so does a plan (sorted).
 //
 // Transcribed without their rack-aware variants (rack-aware assignment is out
-// of scope, KAFKA_MODEL §6.2):
+// of scope):
 //   - testRackAwareAssignmentWithUniformSubscription, ...WithNonEqualSubscription,
 //     ...WithUniformPartitions, ...WithUniformPartitionsNonEqualSubscription:
 //     the verifyNonRackAwareAssignment expectation only; the
@@ -387,7 +387,7 @@ func rngKafkaRangeCases() []rngClassicCase {
 				"t1-4, t1-5, t2-5, t2-6"),
 		},
 		{
-			// KAFKA_MODEL §6.2: sizes 7, 6, 2.
+			// Sizes 7, 6, 2.
 			name:    "testRackAwareAssignmentWithNonEqualSubscription/nonRack",
 			topics:  rngTopics("t1:6", "t2:7", "t3:2"),
 			members: consumers(tAll, tAll, tNon),
@@ -482,7 +482,7 @@ func TestRangeKafkaStaticAfterMemberIDChanges(t *testing.T) {
 }
 
 // Member order is Java's String order (UTF-16 code units), not Go's byte
-// order (KAFKA_MODEL §6.1): "\U0001F600x" (surrogates D83D DE00) sorts before
+// order: "\U0001F600x" (surrogates D83D DE00) sorts before
 // "\uFFFDx" in Java, after it in bytes. The first member gets the extra.
 func TestRangeJavaStringMemberOrder(t *testing.T) {
 	g := &Group{

@@ -1,7 +1,7 @@
 package assignors
 
 // Classic RoundRobinAssignor (clients/.../RoundRobinAssignor.java;
-// KAFKA_MODEL §6.3).
+// Kafka 4.4).
 //
 // Kafka lists every partition of every subscribed topic that exists, sorted
 // by (topic, partition), and deals them to the members, sorted as in §6.1,

@@ -202,7 +202,7 @@ func TestRoundRobinKafkaStaticAfterMemberIDChanges(t *testing.T) {
 }
 
 // The RoundRobinAssignor javadoc's example of a poor assignment with unequal
-// subscriptions (KAFKA_MODEL §6.3): C0 on t0, C1 on t0 and t1, C2 on all
+// subscriptions: C0 on t0, C1 on t0 and t1, C2 on all
 // three, with 1, 2 and 3 partitions.
 func TestRoundRobinJavadocUnequalSubscriptions(t *testing.T) {
 	g := &Group{

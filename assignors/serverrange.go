@@ -3,7 +3,7 @@ package assignors
 import "fmt"
 
 // KIP-848 server-side RangeAssignor (group-coordinator/.../assignor/
-// RangeAssignor.java; KAFKA_MODEL §6.6), as rewritten by KAFKA-16944 (Kafka
+// RangeAssignor.java), as rewritten by KAFKA-16944 (Kafka
 // 3.9): it recomputes a plain range assignment every time and ignores what
 // members currently own. It is "sticky" only in that the same membership and
 // metadata give the same answer, and static members, which sort by instance

@@ -304,7 +304,7 @@ func srangeFormat(p Plan) map[string]string {
 	return out
 }
 
-// KAFKA_MODEL §6.6: the error names no member, but ours must be the same
+// The error names no member, but ours must be the same
 // every time; it names the first offending member in Kafka's member order.
 func TestServerRangeErrorIsDeterministic(t *testing.T) {
 	g := &Group{Topics: rngTopics("t:1"), Members: []Member{

@@ -7,7 +7,7 @@ import (
 
 // Classic StickyAssignor and CooperativeStickyAssignor (KIP-54, KIP-341,
 // KIP-429): clients/.../consumer/internals/AbstractStickyAssignor.java and its
-// two subclasses, as of KAFKA_MODEL's reference commit (KAFKA_MODEL §6.4).
+// two subclasses, as of the Kafka source it was written from.
 // With racks on both sides, both builders prefer rack-local partitions
 // (sticky_rack.go).
 //
@@ -27,7 +27,7 @@ import (
 //	C0: [t0p0 t0p1]  C1: [t0p2]
 //
 // cooperative-sticky withholds t0p2 in this round because it is moving from
-// C0 (KAFKA_MODEL §2): C1 gets it in the next round, after C0 revoked it.
+// C0: C1 gets it in the next round, after C0 revoked it.
 //
 // Where Kafka iterates a HashMap, the order is reproduced with javaorder.go
 // and the site is marked NB. Plans are sorted (topics by name, partitions

@@ -6,7 +6,7 @@ import (
 )
 
 // The constrained builder (AbstractStickyAssignor.ConstrainedAssignmentBuilder,
-// KAFKA_MODEL §6.4), used when every member has the same subscription.
+// Kafka 4.4), used when every member has the same subscription.
 //
 // With N members and T partitions, every member ends with minQuota = T/N or
 // maxQuota = ceil(T/N) partitions, and exactly T mod N of them get maxQuota.

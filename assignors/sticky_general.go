@@ -6,7 +6,7 @@ import (
 )
 
 // The general builder (AbstractStickyAssignor.GeneralAssignmentBuilder,
-// KAFKA_MODEL §6.4), used when subscriptions differ. The Java code is the
+// Kafka 4.4), used when subscriptions differ. The Java code is the
 // specification; this is the same algorithm on interned data:
 //
 //  1. Keep each member's still-valid owned partitions (dropping those of
@@ -32,8 +32,7 @@ import (
 //
 //	C0: [t0p0]  C1: [t1p0 t1p1]  C2: [t2p0 t2p1 t2p2]
 //
-// Kafka's loop in step 3 can run forever (KAFKA_MODEL §6.4: about 1 churned
-// random group in 5,000). Ours is bounded: past the bound it goes back to the
+// Kafka's loop in step 3 can run forever. Ours is bounded: past the bound it goes back to the
 // most balanced plan the loop produced and finishes with plain moves that
 // always terminate (see stickyGeneral.finish).
 //
@@ -454,7 +453,7 @@ func (b *stickyGeneral) balance(order []int32, unassigned []stickySeg, initializ
 // stickyStepLimit bounds performReassignments: partition visits made while
 // the plan is unbalanced, over both calls. Terminating runs of Kafka's loop
 // need a handful of passes over the list; the bound allows 64 passes plus
-// slack for tiny groups before declaring a livelock (KAFKA_MODEL §6.4).
+// slack for tiny groups before declaring a livelock.
 func stickyStepLimit(partitions int64) int64 {
 	return 64*partitions + 100_000
 }

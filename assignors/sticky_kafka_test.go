@@ -11,7 +11,7 @@ import (
 // and what each Kafka test asserts are facts about Kafka; the code is ours.
 //
 // Sources (apache/kafka, the version whose ConstrainedAssignmentBuilder sorts
-// owned partitions by (partition, topic), as in KAFKA_MODEL §6.4, and whose
+// owned partitions by (partition, topic), as Kafka does, and whose
 // AbstractStickyAssignorTest has testTopicBalanceAfterReassignment; older
 // copies expect other plans in testAddRemoveTwoConsumersTwoTopics). Every
 // case below was also run against Kafka's own sticky assignor classes,

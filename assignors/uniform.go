@@ -7,7 +7,7 @@ import (
 
 // The KIP-848 server-side UniformAssignor (the coordinator's default,
 // group.consumer.assignors = [uniform, range]) as of Kafka commit 1eb7644
-// (KAFKA_MODEL §6.5): group-coordinator/.../assignor/UniformAssignor.java
+//: group-coordinator/.../assignor/UniformAssignor.java
 // dispatches to UniformHomogeneousAssignmentBuilder when every member
 // subscribes to the same topic names (uniform_homogeneous.go) and to
 // UniformHeterogeneousAssignmentBuilder otherwise (uniform_heterogeneous.go,
@@ -18,7 +18,7 @@ import (
 // Member.ID is the member id; Topic.ID is the topic id (zero: TopicIDFor).
 //
 // Kafka's answer depends on Java iteration orders that Kafka's inputs carry
-// from how the coordinator stores them (KAFKA_MODEL §6.1, §6.5). We rebuild
+// from how the coordinator stores them. We rebuild
 // them from the input, as production builds them:
 //   - memberIds(): TargetAssignmentBuilder puts the member specs into a
 //     default HashMap<String, ...>, inserted in Group.Members order.
@@ -256,7 +256,7 @@ func uniPrepare(g *Group, opts uniOptions) (*uniGroup, error) {
 // memberOrder is groupSpec.memberIds().
 //
 // NB: production iterates TargetAssignmentBuilder's HashMap<String, ...> of
-// member specs (KAFKA_MODEL §6.5 step 3): by bucket of String.hashCode in a
+// member specs: by bucket of String.hashCode in a
 // default-sized table, ties in insertion (Group.Members) order.
 func (u *uniGroup) memberOrder() []int32 {
 	n := len(u.g.Members)

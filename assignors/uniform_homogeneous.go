@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// UniformHomogeneousAssignmentBuilder (KAFKA_MODEL §6.5), used when every
+// UniformHomogeneousAssignmentBuilder, used when every
 // member subscribes to the same topics:
 //
 //  1. unassigned = the partitions of the subscribed topics that no member

@@ -23,7 +23,7 @@ import (
 // The code is ours.
 //
 // NB: Kafka's tests do not feed the assignor the way production does, and
-// the answers depend on it (KAFKA_MODEL §6.5):
+// the answers depend on it:
 //   - members are a TreeMap (homogeneous) or a TestGroupSpecImpl that sorts
 //     memberIds() (heterogeneous), so members are listed here sorted by id
 //     and run with membersInInputOrder; production iterates a HashMap;

@@ -14,7 +14,7 @@ import (
 )
 
 // Property tests of the uniform assignor on random groups (fixed seeds),
-// the KAFKA_MODEL §6.5 and §8 examples, and an optional cross-check against
+// worked examples, and an optional cross-check against
 // Kafka's own builders (TestUniformOracle).
 
 // uniRand is the only source of randomness: PCG with a fixed seed.
@@ -612,7 +612,7 @@ func TestUniformEmpty(t *testing.T) {
 }
 
 // TestUniformSetOrder pins the HashSet<Integer> iteration order used to pick
-// which owned partitions stay (KAFKA_MODEL §6.1: Integer hash = value).
+// which owned partitions stay.
 // new HashSet<>([1, 16]) has a 16-slot table, 16 is in bucket 0, so it
 // iterates 16 before 1; 12 elements get a 32-slot table (12/.75+1 = 17).
 func TestUniformSetOrder(t *testing.T) {
@@ -632,7 +632,7 @@ func TestUniformSetOrder(t *testing.T) {
 }
 
 // TestUniformOracle compares the Go assignor with Kafka's builders running
-// under Java on random groups (KAFKA_MODEL §6.5). Kafka's classes are not
+// under Java on random groups. Kafka's classes are not
 // part of this repository: set UNIFORM_ORACLE_CP to a classpath holding
 // Kafka's UniformHomogeneousAssignmentBuilder and
 // UniformHeterogeneousAssignmentBuilder (1eb7644) and a driver class

@@ -108,7 +108,7 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 		return err
 	}
 	// --rounds: follow-up rounds with owned := the last assignment and
-	// generation := 1, until a round revokes nothing (KAFKA_MODEL §2).
+	// generation := 1, until a round revokes nothing.
 	var b bytes.Buffer
 	b.WriteString(`{"rounds": [`)
 	prev := g
