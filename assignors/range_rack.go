@@ -49,6 +49,12 @@ type rngTopicState struct {
 
 	owner      []int32 // per partition, -1 while unassigned
 	left       int32   // unassigned partitions
+	// next is at most the lowest unassigned partition; byRack lists, per
+	// rack, the partitions with a replica there, and rackAt[r] is at most
+	// the position in byRack[r] of the lowest unassigned one.
+	next   int
+	byRack map[string][]int32
+	rackAt map[string]int
 	assigned   []int32 // per consumer position
 	quota      int32
 	extraSlots int32
@@ -206,19 +212,59 @@ func (rr *rngRacks) matches(s *rngTopicState, m int32, p int) bool {
 }
 
 // ranges is assignRanges: each consumer in order takes the lowest
-// unassigned partitions that pass ok, up to what it may still take.
+// unassigned partitions that pass the rack test (rackOnly) or any, up to
+// what it may still take.
+//
+// Partitions only ever become assigned, so "the lowest unassigned" is kept
+// by cursors that never move back: one over all partitions and, for the
+// rack test, one per rack over the partitions with a replica there. That
+// makes a pass linear in partitions plus members where a literal
+// transcription (Kafka's) is their product.
 func (rr *rngRacks) ranges(s *rngTopicState, rackOnly bool) {
+	if rackOnly && s.byRack == nil && s.racks != nil {
+		s.byRack = map[string][]int32{}
+		for p, rs := range s.racks {
+			for _, r := range rs {
+				s.byRack[r] = append(s.byRack[r], int32(p))
+			}
+		}
+		s.rackAt = map[string]int{}
+	}
 	for k, m := range s.consumers {
 		if s.left == 0 {
 			break
 		}
 		limit := s.maxAssignable(k)
+		if limit == 0 {
+			continue
+		}
 		var got int32
-		for p := 0; p < len(s.owner) && got < limit; p++ {
-			if s.owner[p] < 0 && (!rackOnly || rr.matches(s, m, p)) {
-				s.owner[p] = m
-				got++
+		r := rr.rack[m]
+		if !rackOnly || r == "" {
+			// Every partition matches: the lowest unassigned ones.
+			for s.next < len(s.owner) && got < limit {
+				if s.owner[s.next] < 0 {
+					s.owner[s.next] = m
+					got++
+				}
+				s.next++
 			}
+			for s.next < len(s.owner) && s.owner[s.next] >= 0 {
+				s.next++
+			}
+		} else if list := s.byRack[r]; list != nil {
+			i := s.rackAt[r]
+			for i < len(list) && got < limit {
+				if p := list[i]; s.owner[p] < 0 {
+					s.owner[p] = m
+					got++
+				}
+				i++
+			}
+			for i < len(list) && s.owner[list[i]] >= 0 {
+				i++
+			}
+			s.rackAt[r] = i
 		}
 		if got > 0 {
 			s.left -= got
@@ -228,36 +274,64 @@ func (rr *rngRacks) ranges(s *rngTopicState, rackOnly bool) {
 }
 
 // coPartitioned is assignCoPartitionedWithRackMatching over topics with the
-// same consumers and partition count.
+// same consumers and partition count: partition p of every topic goes to
+// the first consumer (in member order) that matches p's racks in every
+// topic and may take one more in every topic.
+//
+// "May take one more" only ever turns false, so per rack a cursor over the
+// consumers on that rack skips the ones that can take no more, and the
+// first candidate for p is the earliest of the cursors of p's common racks
+// and of the consumers without a rack (who match everything).
 func (rr *rngRacks) coPartitioned(states []*rngTopicState, n int) {
 	consumers := states[0].consumers
-	remaining := make([]bool, len(consumers))
-	live := len(consumers)
-	for k := range remaining {
-		remaining[k] = true
+	byRack := map[string][]int{}
+	for k, m := range consumers {
+		byRack[rr.rack[m]] = append(byRack[rr.rack[m]], k)
+	}
+	at := map[string]int{}
+	open := func(k int) bool {
+		for _, s := range states {
+			if s.maxAssignable(k) <= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	head := func(r string) int {
+		list := byRack[r]
+		i := at[r]
+		for i < len(list) && !open(list[i]) {
+			i++
+		}
+		at[r] = i
+		if i < len(list) {
+			return list[i]
+		}
+		return -1
 	}
 	for p := 0; p < n; p++ {
-		found := -1
-		for k, m := range consumers {
-			if !remaining[k] {
-				continue
-			}
-			ok := true
-			for _, s := range states {
-				if !rr.matches(s, m, p) || s.maxAssignable(k) <= 0 {
-					ok = false
-					break
+		best := head("")
+		if states[0].racks != nil {
+			for _, r := range states[0].racks[p] {
+				common := true
+				for _, s := range states[1:] {
+					if _, ok := slices.BinarySearch(s.racks[p], r); !ok {
+						common = false
+						break
+					}
+				}
+				if !common {
+					continue
+				}
+				if k := head(r); k >= 0 && (best < 0 || k < best) {
+					best = k
 				}
 			}
-			if ok {
-				found = k
-				break
-			}
 		}
-		if found < 0 {
+		if best < 0 {
 			continue
 		}
-		m := consumers[found]
+		m := consumers[best]
 		for _, s := range states {
 			// NB: Kafka adds p to the consumer's list even if p were already
 			// taken; here p is always free (each topic's first pass).
@@ -265,20 +339,7 @@ func (rr *rngRacks) coPartitioned(states []*rngTopicState, n int) {
 				s.left--
 			}
 			s.owner[p] = m
-			s.onAssigned(found, 1)
-		}
-		more := false
-		for _, s := range states {
-			if s.maxAssignable(found) > 0 {
-				more = true
-				break
-			}
-		}
-		if !more {
-			remaining[found] = false
-			if live--; live == 0 {
-				break
-			}
+			s.onAssigned(best, 1)
 		}
 	}
 }

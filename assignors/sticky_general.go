@@ -109,6 +109,9 @@ type stickyGeneral struct {
 	// owner that no longer subscribes to its topic; strayMoves counts them.
 	kafkaStray bool
 	strayMoves int
+
+	// localMasks caches firstLocal's masks.
+	localMasks map[[2]uint64][]uint64
 	bestScore  int64
 	bestOwner  []int32
 }
@@ -350,6 +353,41 @@ func (b *stickyGeneral) firstSub(cls int32) (int32, int32) {
 	return b.ladder.firstWhere(func(m int32) bool { return b.st.subscribes(m, t) })
 }
 
+// firstLocal returns the first member of the (size, id) order that
+// subscribes to topic t and does not mismatch partition g, or -1. With
+// interned racks and class bitsets it is one masked ladder walk: the mask
+// is the topic's subscribers among the members without a rack or on one of
+// g's racks, cached per (topic class, racks of g).
+func (b *stickyGeneral) firstLocal(t, g int32) int32 {
+	rk := b.st.rack
+	if rk.bit == nil || b.classBits == nil {
+		m, _ := b.ladder.firstWhere(func(m int32) bool { return b.subscribed(m, t) && !rk.mismatch(m, g) })
+		return m
+	}
+	key := [2]uint64{uint64(b.class[t]), rk.mask[g]}
+	mask, ok := b.localMasks[key]
+	if !ok {
+		if b.localMasks == nil {
+			b.localMasks = map[[2]uint64][]uint64{}
+		}
+		w := b.words
+		mask = make([]uint64, w)
+		cls := b.classBits[int(b.class[t])*w : int(b.class[t]+1)*w]
+		for m := int32(0); m < int32(b.st.n); m++ {
+			if bit := rk.bit[m]; bit == 0 || bit&rk.mask[g] != 0 {
+				r := b.st.rank[m]
+				mask[r>>6] |= 1 << (r & 63)
+			}
+		}
+		for i := range mask {
+			mask[i] &= cls[i]
+		}
+		b.localMasks[key] = mask
+	}
+	m, _ := b.ladder.firstIn(mask)
+	return m
+}
+
 // balance is GeneralAssignmentBuilder.balance.
 func (b *stickyGeneral) balance(order []int32, unassigned []stickySeg, initializing bool) {
 	st := b.st
@@ -366,7 +404,7 @@ func (b *stickyGeneral) balance(order []int32, unassigned []stickySeg, initializ
 			}
 			t := s.t
 			b.forEach(s, func(g int32) bool {
-				m, _ := b.ladder.firstWhere(func(m int32) bool { return b.subscribed(m, t) && !rk.mismatch(m, g) })
+				m := b.firstLocal(t, g)
 				if m < 0 {
 					return true
 				}

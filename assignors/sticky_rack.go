@@ -43,6 +43,11 @@ type stickyRacks struct {
 	part [][]string
 	// consumers[g] is numConsumersByPartition: members on g's racks.
 	consumers []int32
+	// With at most 64 racks, racks are also interned: bit[m] is member m's
+	// rack as a bit (0 for none) and mask[g] the bits of g's racks, so that
+	// the hot tests are one AND. nil with more racks.
+	bit  []uint64
+	mask []uint64
 }
 
 // newRacks computes the RackInfo of st, or nil when it does not apply.
@@ -84,11 +89,37 @@ func (st *stickyState) newRacks() *stickyRacks {
 	if !rngNeedsRacks(consumerRacks, rk.part) {
 		return nil
 	}
+	index := map[string]int{}
+	for _, r := range union {
+		index[r] = len(index)
+	}
+	for _, r := range rk.member {
+		if _, ok := index[r]; !ok && r != "" {
+			index[r] = len(index)
+		}
+	}
+	if len(index) <= 64 {
+		rk.bit = make([]uint64, st.n)
+		for m, r := range rk.member {
+			if r != "" {
+				rk.bit[m] = 1 << index[r]
+			}
+		}
+		rk.mask = make([]uint64, st.total)
+		for g, rs := range rk.part {
+			for _, r := range rs {
+				rk.mask[g] |= 1 << index[r]
+			}
+		}
+	}
 	return rk
 }
 
 // mismatch is RackInfo.racksMismatch.
 func (rk *stickyRacks) mismatch(m, g int32) bool {
+	if rk.bit != nil {
+		return rk.bit[m] != 0 && rk.mask[g]&rk.bit[m] == 0
+	}
 	r := rk.member[m]
 	if r == "" {
 		return false
@@ -100,6 +131,9 @@ func (rk *stickyRacks) mismatch(m, g int32) bool {
 // local reports whether member m has a rack holding a replica of g (the
 // test of RackInfo.nextRackConsumer: a member without a rack is not local).
 func (rk *stickyRacks) local(m, g int32) bool {
+	if rk.bit != nil {
+		return rk.mask[g]&rk.bit[m] != 0
+	}
 	r := rk.member[m]
 	if r == "" {
 		return false
@@ -112,6 +146,20 @@ func (rk *stickyRacks) local(m, g int32) bool {
 // in list of a member local to g, or -1.
 func (rk *stickyRacks) next(g int32, list []int32, first int) int {
 	if len(rk.part[g]) == 0 {
+		return -1
+	}
+	if rk.bit != nil {
+		mask := rk.mask[g]
+		for k := first; k < len(list); k++ {
+			if rk.bit[list[k]]&mask != 0 {
+				return k
+			}
+		}
+		for k := 0; k < first && k < len(list); k++ {
+			if rk.bit[list[k]]&mask != 0 {
+				return k
+			}
+		}
 		return -1
 	}
 	for i := range list {

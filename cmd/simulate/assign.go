@@ -52,6 +52,12 @@ const (
 	// tables stay small.
 	assignMaxMembers = 100_000
 	assignMaxTopics  = 100_000
+	// assignMaxRackWork bounds partitions x members for the sticky
+	// assignors when racks are given on both sides: Kafka's rack-aware
+	// sticky algorithm may first pile a rack's partitions onto its few
+	// local members and then move them one at a time, work that grows with
+	// that product (100,000 partitions over 2,000 members take seconds).
+	assignMaxRackWork = 200_000_000
 )
 
 func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
@@ -158,6 +164,9 @@ func parseAssignInput(src string, data []byte, override string) (*assignors.Grou
 		return nil, "", fmt.Errorf("%s: %v (%s)", src, jsonErr(data, err), assignShape)
 	}
 	if err := assignLimits(in); err != nil {
+		return nil, "", fmt.Errorf("%s: %v", src, err)
+	}
+	if err := assignRackLimit(in, override); err != nil {
 		return nil, "", fmt.Errorf("%s: %v", src, err)
 	}
 	name := in.Assignor
@@ -518,6 +527,33 @@ func assignLimits(in assignInput) error {
 			return fmt.Errorf("topics.%s: %d partitions brings the total to %d; the limit is %d partitions in all "+
 				"(about the most a Kafka cluster runs; more would take gigabytes to assign)", t, n, total, assignMaxPartitions)
 		}
+	}
+	return nil
+}
+
+// assignRackLimit applies assignMaxRackWork.
+func assignRackLimit(in assignInput, override string) error {
+	name := in.Assignor
+	if override != "" {
+		name = override
+	}
+	if name != "sticky" && name != "cooperative-sticky" || len(in.Replicas) == 0 {
+		return nil
+	}
+	racks := false
+	for _, m := range in.Members {
+		racks = racks || m.Rack != ""
+	}
+	if !racks {
+		return nil
+	}
+	total := int64(0)
+	for _, n := range in.Topics {
+		total += int64(max(n, 0))
+	}
+	if work := total * int64(len(in.Members)); work > assignMaxRackWork {
+		return fmt.Errorf("members: %d members with racks on %d partitions with replica racks; rack-aware %s is limited to %d partitions x members "+
+			"(Kafka's algorithm may move partitions one at a time, work that grows with that product)", len(in.Members), total, name, assignMaxRackWork)
 	}
 	return nil
 }

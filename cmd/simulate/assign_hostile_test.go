@@ -43,6 +43,8 @@ func TestAssignHostileInputs(t *testing.T) {
 		{"unknown field", `{"assignor": "range", "topics": {"t": 1}, "members": [], "brokers": 3}`, `unknown field "brokers"`},
 		{"bad topic id", `{"assignor": "uniform", "topics": {"t": 1}, "topic_ids": {"t": "nope"}, "members": []}`, "topic_ids.t"},
 		{"owned out of range for uniform", `{"assignor": "uniform", "topics": {"t": 1}, "members": [{"id": "a", "topics": ["t"], "owned": {"t": [5]}}]}`, "rejects this input"},
+		{"rack-aware sticky too large", `{"assignor": "cooperative-sticky", "topics": {"t": 999999, "u": 1}, "replicas": {"u": [["a"]]}, "members": [` +
+			strings.TrimSuffix(strings.Repeat(`{"id": "x", "topics": ["t"], "rack": "a"},`, 201), ",") + `]}`, "limited to 200000000 partitions x members"},
 		{"deep nesting", strings.Repeat("[", 100000) + strings.Repeat("]", 100000), "exceeded max depth"},
 	}
 	for _, c := range cases {
