@@ -47,14 +47,14 @@ type rngTopicState struct {
 	racks [][]string
 	needs bool
 
-	owner      []int32 // per partition, -1 while unassigned
-	left       int32   // unassigned partitions
+	owner []int32 // per partition, -1 while unassigned
+	left  int32   // unassigned partitions
 	// next is at most the lowest unassigned partition; byRack lists, per
 	// rack, the partitions with a replica there, and rackAt[r] is at most
 	// the position in byRack[r] of the lowest unassigned one.
-	next   int
-	byRack map[string][]int32
-	rackAt map[string]int
+	next       int
+	byRack     map[string][]int32
+	rackAt     map[string]int
 	assigned   []int32 // per consumer position
 	quota      int32
 	extraSlots int32
