@@ -40,8 +40,10 @@ import (
 //     assignment and subscriptions with the final ones. Assertions written
 //     after that call in a Kafka test therefore see the converged plan.
 //   - Rack-aware variants (RackConfig BROKER_AND_CONSUMER_RACK,
-//     hasConsumerRack=true) are out of scope; NO_BROKER_RACK behaves as
-//     NO_CONSUMER_RACK, so each parameterized test is transcribed once.
+//     hasConsumerRack=true) are not transcribed here: rack_test.go and the
+//     random groups of oracle_cases_test.go check rack-awareness against
+//     Kafka 4.4's classes. NO_BROKER_RACK behaves as NO_CONSUMER_RACK, so
+//     each parameterized test is transcribed once.
 //
 // Not transcribed, with the reason:
 //   - testMemberData, StickyAssignorTest.testMemberDataWithInconsistentData,

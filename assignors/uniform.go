@@ -6,12 +6,15 @@ import (
 )
 
 // The KIP-848 server-side UniformAssignor (the coordinator's default,
-// group.consumer.assignors = [uniform, range]) as of Kafka commit 1eb7644
-//: group-coordinator/.../assignor/UniformAssignor.java
-// dispatches to UniformHomogeneousAssignmentBuilder when every member
+// group.consumer.assignors = [uniform, range]) as of Kafka 4.4:
+// group-coordinator/.../assignor/UniformAssignor.java dispatches to UniformHomogeneousAssignmentBuilder when every member
 // subscribes to the same topic names (uniform_homogeneous.go) and to
 // UniformHeterogeneousAssignmentBuilder otherwise (uniform_heterogeneous.go,
 // the KAFKA-17710 rework).
+//
+// Kafka 4.4's server assignors ignore racks (MemberSubscription.rackId and
+// SubscribedTopicDescriber.racksForPartition exist, but neither builder
+// reads them), so Member.Rack and Topic.Racks change nothing here.
 //
 // Input mapping. Member.Owned is the member's current *target* assignment
 // (what the coordinator hands the assignor, not what the client reports);
@@ -44,7 +47,7 @@ func init() {
 	register(Info{
 		Name: "uniform",
 		Kind: Server,
-		Doc:  "KIP-848 coordinator default: balanced, sticky within quota (homogeneous and heterogeneous builders, Kafka 1eb7644)",
+		Doc:  "KIP-848 coordinator default: balanced, sticky within quota (homogeneous and heterogeneous builders, Kafka 4.4)",
 	}, func() Assignor { return uniAssignor{} })
 }
 
