@@ -64,7 +64,7 @@ func oracle(t testing.TB) *oracleProc {
 	oracleOnce.Do(func() {
 		for _, tool := range []string{"java", "mvn"} {
 			if _, err := exec.LookPath(tool); err != nil {
-				oracleSkip = fmt.Sprintf("the Kafka assignor oracle needs %s on the PATH (%v); set REBALANCE_SIM_REQUIRE_ORACLE=1 to make this a failure", tool, err)
+				oracleSkip = fmt.Sprintf("the Kafka assignor oracle needs %s on the PATH (%v)", tool, err)
 				return
 			}
 		}
@@ -79,7 +79,7 @@ func oracle(t testing.TB) *oracleProc {
 		if os.Getenv("REBALANCE_SIM_REQUIRE_ORACLE") == "1" {
 			t.Fatalf("REBALANCE_SIM_REQUIRE_ORACLE=1 but: %s", oracleSkip)
 		}
-		t.Skip(oracleSkip)
+		t.Skip(oracleSkip + "; skipped (REBALANCE_SIM_REQUIRE_ORACLE=1 makes this a failure)")
 	}
 	if oracleErr != nil {
 		t.Fatalf("oracle: %v", oracleErr)
