@@ -111,11 +111,12 @@ func rngRackStates(st *rngState) *rngRacks {
 			}
 		}
 		if len(consumerRacks) > 0 {
+			var in rngRackInterner
 			s.racks = make([][]string, n)
 			for p := range s.racks {
-				s.racks[p] = rngReplicaRacks(topicRacks[st.names[t]], p)
+				s.racks[p] = in.racks(topicRacks[st.names[t]], p)
 			}
-			s.needs = rngNeedsRacks(consumerRacks, s.racks)
+			s.needs = rngNeedsRacks(consumerRacks, in.distinct)
 		}
 		need = need || s.needs
 		rr.states = append(rr.states, s)
@@ -137,28 +138,55 @@ func rngTopicRacks(g *Group) map[string][][]string {
 	return m
 }
 
-// rngReplicaRacks is the set of racks of partition p's replicas, sorted and
-// without "" (a broker without a rack).
-func rngReplicaRacks(racks [][]string, p int) []string {
-	if p >= len(racks) {
-		return []string{}
-	}
-	out := make([]string, 0, len(racks[p]))
-	for _, r := range racks[p] {
-		if r != "" {
-			out = append(out, r)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+// rngRackInterner turns replica rack lists into sets: sorted, without ""
+// (a broker without a rack), and shared: partitions with the same list get
+// the same slice, so the usual few distinct layouts cost one allocation each.
+// The sets it returns must not be modified.
+type rngRackInterner struct {
+	buf  []byte
+	sets map[string][]string
+	// distinct lists every set handed out (one per distinct input list).
+	distinct [][]string
 }
 
-// rngNeedsRacks is AbstractPartitionAssignor.useRackAwareAssignment: some
-// consumer rack holds a replica, and not every partition's replicas span
-// exactly the union of all replica racks.
-func rngNeedsRacks(consumerRacks map[string]bool, racks [][]string) bool {
+// racks returns the set of partition p's replica racks in racks (empty
+// when racks has no entry for p).
+func (in *rngRackInterner) racks(racks [][]string, p int) []string {
+	var raw []string
+	if p < len(racks) {
+		raw = racks[p]
+	}
+	in.buf = in.buf[:0]
+	for _, r := range raw {
+		in.buf = append(in.buf, r...)
+		in.buf = append(in.buf, 0)
+	}
+	if set, ok := in.sets[string(in.buf)]; ok {
+		return set
+	}
+	set := make([]string, 0, len(raw))
+	for _, r := range raw {
+		if r != "" {
+			set = append(set, r)
+		}
+	}
+	slices.Sort(set)
+	set = slices.Clip(slices.Compact(set))
+	if in.sets == nil {
+		in.sets = map[string][]string{}
+	}
+	in.sets[string(in.buf)] = set
+	in.distinct = append(in.distinct, set)
+	return set
+}
+
+// rngNeedsRacks is AbstractPartitionAssignor.useRackAwareAssignment, given
+// the distinct replica rack sets of the partitions concerned: some consumer
+// rack holds a replica, and not every partition's replicas span exactly the
+// union of all replica racks.
+func rngNeedsRacks(consumerRacks map[string]bool, sets [][]string) bool {
 	union := map[string]bool{}
-	for _, rs := range racks {
+	for _, rs := range sets {
 		for _, r := range rs {
 			union[r] = true
 		}
@@ -173,9 +201,9 @@ func rngNeedsRacks(consumerRacks map[string]bool, racks [][]string) bool {
 	if disjoint {
 		return false
 	}
-	// Each partition's set (sorted, distinct) is a subset of the union: it
-	// equals the union exactly when it is as large.
-	for _, rs := range racks {
+	// Each set (sorted, distinct) is a subset of the union: it equals the
+	// union exactly when it is as large.
+	for _, rs := range sets {
 		if len(rs) != len(union) {
 			return true
 		}
@@ -380,23 +408,76 @@ func (rr *rngRacks) assign() Plan {
 
 func (rr *rngRacks) plan() Plan {
 	st := rr.st
-	plan := make(Plan, len(st.g.Members))
-	for i := range plan {
-		plan[i].MemberID = st.g.Members[i].ID
+	n := len(st.g.Members)
+	plan := make(Plan, n)
+	// Two passes: count each member's partitions and topic entries, then
+	// carve every list from one buffer. States are in topic (name) order
+	// and partitions ascending, so every member's list comes out sorted.
+	cnt, ent, last := make([]int, n), make([]int, n), make([]int32, n)
+	for i := range last {
+		last[i] = -1
 	}
-	// States are in topic (name) order and partitions ascending, so every
-	// member's list comes out sorted.
+	total, entries := 0, 0
 	for _, s := range rr.states {
+		for _, m := range s.owner {
+			if m < 0 {
+				continue
+			}
+			cnt[m]++
+			total++
+			if last[m] != s.t {
+				last[m] = s.t
+				ent[m]++
+				entries++
+			}
+		}
+	}
+	buf := make([]int32, 0, total)
+	eb := make([]TopicPartitions, 0, entries)
+	pos := make([]int, n) // next free entry of each member in eb
+	for m := 0; m < n; m++ {
+		plan[m].MemberID = st.g.Members[m].ID
+		pos[m] = len(eb)
+		eb = eb[:len(eb)+ent[m]]
+		if ent[m] > 0 {
+			plan[m].Topics = eb[pos[m] : pos[m]+ent[m] : pos[m]+ent[m]]
+		}
+	}
+	starts := make([]int, n) // where member m's partitions start in buf
+	for m, off := 0, 0; m < n; m++ {
+		starts[m] = off
+		off += cnt[m]
+	}
+	buf = buf[:total]
+	fill := slices.Clone(starts)
+	for i := range last {
+		last[i] = -1
+	}
+	for _, s := range rr.states {
+		name := st.names[s.t]
 		for p, m := range s.owner {
 			if m < 0 {
 				continue
 			}
-			ts := plan[m].Topics
-			if len(ts) == 0 || ts[len(ts)-1].Topic != st.names[s.t] {
-				plan[m].Topics = append(ts, TopicPartitions{Topic: st.names[s.t]})
-				ts = plan[m].Topics
+			if last[m] != s.t {
+				if last[m] >= 0 {
+					e := &eb[pos[m]]
+					e.Partitions = slices.Clip(e.Partitions)
+					pos[m]++
+				}
+				last[m] = s.t
+				eb[pos[m]] = TopicPartitions{Topic: name, Partitions: buf[fill[m]:fill[m]]}
 			}
-			ts[len(ts)-1].Partitions = append(ts[len(ts)-1].Partitions, int32(p))
+			buf[fill[m]] = int32(p)
+			fill[m]++
+			e := &eb[pos[m]]
+			e.Partitions = e.Partitions[:len(e.Partitions)+1]
+		}
+	}
+	for m := 0; m < n; m++ {
+		if last[m] >= 0 {
+			e := &eb[pos[m]]
+			e.Partitions = slices.Clip(e.Partitions)
 		}
 	}
 	return plan

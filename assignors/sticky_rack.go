@@ -67,17 +67,24 @@ func (st *stickyState) newRacks() *stickyRacks {
 		rk.member[i] = g.Members[i].Rack
 	}
 	byName := rngTopicRacks(g)
-	var union []string
+	var in rngRackInterner
 	for t, name := range st.names {
 		racks := byName[name]
 		for p := int32(0); p < st.parts[t]; p++ {
 			gi := st.base[t] + p
-			rk.part[gi] = rngReplicaRacks(racks, int(p))
-			union = append(union, rk.part[gi]...)
+			rk.part[gi] = in.racks(racks, int(p))
+			if len(rk.part[gi]) == 1 {
+				rk.consumers[gi] = perRack[rk.part[gi][0]]
+				continue
+			}
 			for _, r := range rk.part[gi] {
 				rk.consumers[gi] += perRack[r]
 			}
 		}
+	}
+	var union []string
+	for _, set := range in.distinct {
+		union = append(union, set...)
 	}
 	slices.Sort(union)
 	union = slices.Compact(union)
@@ -86,7 +93,7 @@ func (st *stickyState) newRacks() *stickyRacks {
 		consumerRacks[r] = true
 	}
 	// rngNeedsRacks is useRackAwareAssignment; here over every partition.
-	if !rngNeedsRacks(consumerRacks, rk.part) {
+	if !rngNeedsRacks(consumerRacks, in.distinct) {
 		return nil
 	}
 	index := map[string]int{}
@@ -107,6 +114,10 @@ func (st *stickyState) newRacks() *stickyRacks {
 		}
 		rk.mask = make([]uint64, st.total)
 		for g, rs := range rk.part {
+			if g > 0 && len(rs) > 0 && len(rk.part[g-1]) == len(rs) && &rk.part[g-1][0] == &rs[0] {
+				rk.mask[g] = rk.mask[g-1] // the same interned set
+				continue
+			}
 			for _, r := range rs {
 				rk.mask[g] |= 1 << index[r]
 			}
