@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/simulate
 EXPERIMENTS := $(wildcard experiments/*.toml)
 
-.PHONY: build run test bench check fuzz soak clean
+.PHONY: build run test bench check fuzz soak oracle clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/simulate
@@ -34,9 +34,16 @@ check: build
 	$(GO) vet ./...
 	./$(BIN) check $(EXPERIMENTS)
 
-# A longer fuzzing session of the experiment loader than `make test` does.
+# A longer fuzzing session of the experiment loader and of `simulate
+# assign`'s input than `make test` does.
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 2m ./experiment
+	$(GO) test -run '^$$' -fuzz FuzzAssignInput -fuzztime 2m ./cmd/simulate
+
+# Fresh random groups through our assignors and Kafka 4.4's own classes for
+# SECONDS seconds (needs java and mvn; see oracle/README.md).
+oracle:
+	REBALANCE_SIM_ORACLE_SECONDS=$(SECONDS) $(GO) test -count=1 -run 'TestOracleFresh' -v -timeout 0 ./assignors
 
 clean:
 	rm -rf bin

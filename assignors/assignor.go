@@ -28,6 +28,9 @@ type Member struct {
 	Owned []TopicPartitions
 	// Generation is the generation in which Owned was assigned; -1 when unknown.
 	Generation int32
+	// Rack is the member's client.rack, "" when it has none (KIP-881; Kafka
+	// also treats an empty client.rack as none).
+	Rack string
 }
 
 // Topic is the metadata the assignor sees for one topic.
@@ -37,6 +40,12 @@ type Topic struct {
 	// ID is the KIP-848 topic id. The zero Uuid means "derive it from the
 	// name" (TopicIDFor), which keeps answers deterministic.
 	ID Uuid
+	// Racks[p] lists the racks of partition p's replicas (in any order,
+	// duplicates allowed; "" stands for a broker without broker.rack and is
+	// ignored, as Kafka ignores a null Node.rack). nil, or an entry missing
+	// past the end, means no rack is known for those partitions, which is
+	// what every assignor sees when brokers set no broker.rack.
+	Racks [][]string
 }
 
 // Group is the whole input of one assignment.
@@ -152,7 +161,7 @@ func Names() []string {
 
 // ClassicProtocol returns the rebalance protocol a classic member uses with
 // the given assignors: the highest protocol that every one of them supports
-// (ConsumerCoordinator's constructor; KAFKA_MODEL §1.1). The client default
+// (ConsumerCoordinator's constructor). The client default
 // [range, cooperative-sticky] is therefore eager.
 func ClassicProtocol(names []string) (RebalanceProtocol, error) {
 	if len(names) == 0 {

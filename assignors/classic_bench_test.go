@@ -9,12 +9,12 @@ import (
 )
 
 // Benchmarks of range, roundrobin and server-range at the sizes of
-// KAFKA_MODEL §8, with franz-go's balancers on the same inputs as
+// large sizes, with franz-go's balancers on the same inputs as
 // sub-benchmarks, so that one run compares them.
 //
 //	go test ./assignors -run '^$' -bench 'Range|RoundRobin' -benchmem
 //
-// Anchors (§8, Kafka's own assignors, one cold run on 2 vCPU): range 1.69 s,
+// Anchors (Kafka's own assignors, one cold run on 2 vCPU): range 1.69 s,
 // roundrobin 0.71 s, server range 0.22 s for 1,000,000 partitions over 2000
 // members.
 //

@@ -5,7 +5,7 @@ import (
 	"unicode/utf16"
 )
 
-// Java ordering rules (KAFKA_MODEL §6.1). Kafka's assignors iterate Java
+// Java ordering rules. Kafka's assignors iterate Java
 // HashMaps and HashSets in several places, and the iteration order decides
 // ties; reproducing it is what makes our answers Kafka's answers.
 
@@ -140,7 +140,7 @@ func JavaHashSetCopyCapacity(n int) int {
 // the given table size iterates keys that were inserted in index order: by
 // bucket, and within a bucket by insertion (resizes keep that relative order).
 // Treeified bins (>= 8 keys in one bucket of a table of >= 64) are not
-// modelled (KAFKA_MODEL §10, flags).
+// modelled.
 func JavaHashOrder(hashes []int32, capacity int) []int {
 	mask := uint32(capacity - 1)
 	idx := make([]int, len(hashes))

@@ -2,7 +2,7 @@ package assignors
 
 import "slices"
 
-// Member order (KAFKA_MODEL §6.1). Kafka's range and roundrobin assignors
+// Member order. Kafka's range and roundrobin assignors
 // (AbstractPartitionAssignor.MemberInfo.compareTo) and the KIP-848 server
 // range assignor (RangeAssignor.sortMemberIds) order members the same way:
 //
@@ -36,7 +36,7 @@ func compareMembersKafka(a, b *Member) int {
 }
 
 // sortMembersKafka returns the indexes of members in Kafka's member order
-// (KAFKA_MODEL §6.1); members is not modified.
+// ; members is not modified.
 //
 // NB: the sort is stable, as Java's List.sort is, so members that compare
 // equal (see compareMembersKafka: Kafka cannot produce them) keep their input

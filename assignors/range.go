@@ -5,11 +5,12 @@ import (
 	"slices"
 )
 
-// Classic RangeAssignor (clients/.../RangeAssignor.java; KAFKA_MODEL §6.2),
-// without its rack-aware variant, which is out of scope.
+// Classic RangeAssignor (clients/.../RangeAssignor.java, Kafka 4.4).
+// Its rack-aware variant (KIP-881) is in range_rack.go; it applies only when
+// racks are known on both sides (see rngNeedsRacks).
 //
 // For each topic on its own, the C members subscribed to it, sorted as in
-// §6.1, split the partitions 0..P-1 into contiguous ranges: member k
+// docs/model.md §6.1, split the partitions 0..P-1 into contiguous ranges: member k
 // (0-based) gets floor(P/C) partitions, plus one when k < P mod C, starting
 // at k*floor(P/C) + min(k, P mod C). Topics missing from the metadata are
 // skipped.
@@ -42,6 +43,9 @@ func (rngAssignor) Assign(g *Group) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if racks := rngRackStates(st); racks != nil {
+		return racks.assign(), nil
+	}
 	return st.emit(rngContiguous, nil), nil
 }
 
@@ -63,7 +67,7 @@ type rngState struct {
 	// the metadata: ascending, distinct. Members with equal subscriptions
 	// share one slice.
 	subs [][]int32
-	// order is the members' input positions in Kafka's member order (§6.1).
+	// order is the members' input positions in Kafka's member order (docs/model.md §6.1).
 	order []int
 	// subscribers[t] is how many members subscribe to topic t.
 	subscribers []int32
@@ -238,9 +242,9 @@ func rngSumLen(s [][]int32) int {
 type rngLayout int
 
 const (
-	// rngContiguous: range (§6.2, §6.6), member k gets one contiguous range.
+	// rngContiguous: range (docs/model.md §6.2, §6.6), member k gets one contiguous range.
 	rngContiguous rngLayout = iota
-	// rngStrided: roundrobin (§6.3), member k gets every C-th partition from
+	// rngStrided: roundrobin (docs/model.md §6.3), member k gets every C-th partition from
 	// an offset that depends on where the circular iterator stood.
 	rngStrided
 )

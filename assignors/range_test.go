@@ -204,7 +204,7 @@ func rngRandomID(r *rand.Rand, prefix string, unicode bool) string {
 	return id
 }
 
-// rngKafkaOrder is a direct transcription of §6.1 used to check the
+// rngKafkaOrder is a direct transcription of docs/model.md §6.1 used to check the
 // assignors' member order: static members by instance id, then dynamic
 // members by member id, comparing Java strings.
 func rngKafkaOrder(ms []Member) []Member {
@@ -231,7 +231,7 @@ func rngKafkaOrder(ms []Member) []Member {
 // them. Kafka's assertAssignment compares sets, and so does a plan (sorted).
 //
 // Transcribed without their rack-aware variants (rack-aware assignment is out
-// of scope, KAFKA_MODEL §6.2):
+// of scope):
 //   - testRackAwareAssignmentWithUniformSubscription, ...WithNonEqualSubscription,
 //     ...WithUniformPartitions, ...WithUniformPartitionsNonEqualSubscription:
 //     the verifyNonRackAwareAssignment expectation only; the
@@ -387,7 +387,7 @@ func rngKafkaRangeCases() []rngClassicCase {
 				"t1-4, t1-5, t2-5, t2-6"),
 		},
 		{
-			// KAFKA_MODEL §6.2: sizes 7, 6, 2.
+			// Sizes 7, 6, 2.
 			name:    "testRackAwareAssignmentWithNonEqualSubscription/nonRack",
 			topics:  rngTopics("t1:6", "t2:7", "t3:2"),
 			members: consumers(tAll, tAll, tNon),
@@ -482,7 +482,7 @@ func TestRangeKafkaStaticAfterMemberIDChanges(t *testing.T) {
 }
 
 // Member order is Java's String order (UTF-16 code units), not Go's byte
-// order (KAFKA_MODEL §6.1): "\U0001F600x" (surrogates D83D DE00) sorts before
+// order: "\U0001F600x" (surrogates D83D DE00) sorts before
 // "\uFFFDx" in Java, after it in bytes. The first member gets the extra.
 func TestRangeJavaStringMemberOrder(t *testing.T) {
 	g := &Group{
@@ -550,7 +550,7 @@ func TestRangePlanSlicesAreCapped(t *testing.T) {
 	}
 }
 
-// rngCheckRangeSpec checks a range plan against §6.2 topic by topic: the
+// rngCheckRangeSpec checks a range plan against docs/model.md §6.2 topic by topic: the
 // subscribers of a topic, in Kafka's member order, hold consecutive ranges
 // from partition 0, and the first P mod C of them one partition more.
 func rngCheckRangeSpec(g *Group, plan Plan) error {
@@ -600,7 +600,7 @@ func rngCheckRangeSpec(g *Group, plan Plan) error {
 }
 
 // Properties on random groups (fixed seeds): a valid complete plan that
-// follows §6.2 exactly, independent of the input order, and deterministic.
+// follows docs/model.md §6.2 exactly, independent of the input order, and deterministic.
 func TestRangeRandomProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(0x72616e6765, 1))
 	a, _ := New("range")

@@ -1,10 +1,10 @@
 package assignors
 
 // Classic RoundRobinAssignor (clients/.../RoundRobinAssignor.java;
-// KAFKA_MODEL §6.3).
+// Kafka 4.4).
 //
 // Kafka lists every partition of every subscribed topic that exists, sorted
-// by (topic, partition), and deals them to the members, sorted as in §6.1,
+// by (topic, partition), and deals them to the members, sorted as in docs/model.md §6.1,
 // with a circular iterator: for each partition the iterator first skips the
 // members not subscribed to its topic (they lose that turn), gives the
 // partition to the member it stops at, and advances once more.

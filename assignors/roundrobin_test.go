@@ -202,7 +202,7 @@ func TestRoundRobinKafkaStaticAfterMemberIDChanges(t *testing.T) {
 }
 
 // The RoundRobinAssignor javadoc's example of a poor assignment with unequal
-// subscriptions (KAFKA_MODEL §6.3): C0 on t0, C1 on t0 and t1, C2 on all
+// subscriptions: C0 on t0, C1 on t0 and t1, C2 on all
 // three, with 1, 2 and 3 partitions.
 func TestRoundRobinJavadocUnequalSubscriptions(t *testing.T) {
 	g := &Group{
@@ -218,7 +218,7 @@ func TestRoundRobinJavadocUnequalSubscriptions(t *testing.T) {
 	})
 }
 
-// rrNaive is RoundRobinAssignor.assign written out literally (§6.3): list
+// rrNaive is RoundRobinAssignor.assign written out literally (docs/model.md §6.3): list
 // the partitions in (topic, partition) order, walk a circular iterator over
 // the sorted members, skip members not subscribed, assign, advance. The fast
 // implementation must give the same plan on every input.
@@ -345,7 +345,7 @@ func TestRoundRobinRegistration(t *testing.T) {
 	if a, _ := New("roundrobin"); a.Name() != "roundrobin" {
 		t.Fatalf("Name() = %q", a.Name())
 	}
-	// With range in the list, the protocol stays eager (§1.1).
+	// With range in the list, the protocol stays eager (docs/model.md §3).
 	if p, err := ClassicProtocol([]string{"range", "roundrobin"}); err != nil || p != Eager {
 		t.Fatalf("ClassicProtocol = %v, %v", p, err)
 	}

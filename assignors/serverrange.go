@@ -3,17 +3,17 @@ package assignors
 import "fmt"
 
 // KIP-848 server-side RangeAssignor (group-coordinator/.../assignor/
-// RangeAssignor.java; KAFKA_MODEL §6.6), as rewritten by KAFKA-16944 (Kafka
+// RangeAssignor.java), as rewritten by KAFKA-16944 (Kafka
 // 3.9): it recomputes a plain range assignment every time and ignores what
 // members currently own. It is "sticky" only in that the same membership and
 // metadata give the same answer, and static members, which sort by instance
 // id, keep their ranges across member-id changes.
 //
-// Members are sorted as in §6.1 (sortMemberIds) and each topic is split as
-// in §6.2 among its subscribers in that order. Kafka has two code paths,
+// Members are sorted as in docs/model.md §6.1 (sortMemberIds) and each topic is split as
+// in docs/model.md §6.2 among its subscribers in that order. Kafka has two code paths,
 // homogeneous (the topics come from the first member, every member is a
 // subscriber) and heterogeneous (subscriber counts per topic); both give
-// exactly the per-topic split of §6.2, so one computation serves both.
+// exactly the per-topic split of docs/model.md §6.2, so one computation serves both.
 //
 // Example: members A and B subscribe to t1 (3 partitions) and t3 (2):
 //
@@ -22,7 +22,7 @@ import "fmt"
 //
 // Adding member C (same subscription) gives A: [t1p0 t3p0], B: [t1p1 t3p1],
 // C: [t1p2]. A's t1p1 moves to B and B's t1p2 to C: the ranges shift along
-// the member order rather than C taking one partition from each (§6.6
+// the member order rather than C taking one partition from each (docs/model.md §6.6
 // measures 188,500 moves for one member joining 2000 on 1,000,000
 // partitions).
 //

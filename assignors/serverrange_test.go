@@ -234,8 +234,8 @@ func TestServerRangeKafkaStaticMembership(t *testing.T) {
 }
 
 // Properties on random groups (fixed seeds). Without missing topics: a
-// valid complete plan, the classic range plan exactly (§6.6: each topic is
-// split as in §6.2), and the same ranges per instance id when static members
+// valid complete plan, the classic range plan exactly (docs/model.md §6.6: each topic is
+// split as in docs/model.md §6.2), and the same ranges per instance id when static members
 // rejoin with new member ids. With a missing topic: an error.
 func TestServerRangeRandomProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(0x7372616e6765, 4))
@@ -304,7 +304,7 @@ func srangeFormat(p Plan) map[string]string {
 	return out
 }
 
-// KAFKA_MODEL §6.6: the error names no member, but ours must be the same
+// The error names no member, but ours must be the same
 // every time; it names the first offending member in Kafka's member order.
 func TestServerRangeErrorIsDeterministic(t *testing.T) {
 	g := &Group{Topics: rngTopics("t:1"), Members: []Member{

@@ -7,9 +7,10 @@ import (
 
 // Classic StickyAssignor and CooperativeStickyAssignor (KIP-54, KIP-341,
 // KIP-429): clients/.../consumer/internals/AbstractStickyAssignor.java and its
-// two subclasses, as of KAFKA_MODEL's reference commit (KAFKA_MODEL §6.4).
-// The rack-aware variant is out of scope: no member reports a rack, so
-// Kafka's RackInfo is empty and every rack branch is dead code.
+// two subclasses, as of Kafka 4.4 (checked plan for plan against its classes
+// by oracle_cases_test.go).
+// With racks on both sides, both builders prefer rack-local partitions
+// (sticky_rack.go).
 //
 // Goals, in priority order: balance, then keep what members owned. Kafka has
 // two builders:
@@ -27,7 +28,7 @@ import (
 //	C0: [t0p0 t0p1]  C1: [t0p2]
 //
 // cooperative-sticky withholds t0p2 in this round because it is moving from
-// C0 (KAFKA_MODEL §2): C1 gets it in the next round, after C0 revoked it.
+// C0: C1 gets it in the next round, after C0 revoked it.
 //
 // Where Kafka iterates a HashMap, the order is reproduced with javaorder.go
 // and the site is marked NB. Plans are sorted (topics by name, partitions
@@ -82,14 +83,21 @@ func (a *stickyAssignor) Assign(g *Group) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.rack = st.newRacks()
 	equal := st.normalize(&a.maxGeneration)
 	if equal && st.total > 0 && st.anyEmptySubscription() {
-		// Deviation: Kafka's equality test re-initialises its reference
-		// subscription while it is empty, so members with no topics visited
-		// first are taken to subscribe like the others, and the constrained
-		// builder hands them partitions they did not subscribe to. Such a
-		// plan is invalid; the general builder, which Kafka runs when such a
-		// member is visited later, gives a valid one.
+		// Kafka's equality test re-initialises its reference subscription
+		// while it is empty, so members with no topics visited first are
+		// taken to subscribe like the others, and the constrained builder
+		// may hand them partitions they did not subscribe to. Where
+		// cooperative-sticky withholds all of those this round, Kafka's plan
+		// is still valid and is ours too. Deviation: otherwise it is
+		// invalid, and ours is the general builder's, which Kafka runs when
+		// such a member is visited later.
+		owner, err := st.constrained(a.cooperative)
+		if err == nil && st.subscribedOwners(owner) {
+			return st.plan(owner), nil
+		}
 		equal = false
 	}
 	var owner []int32
@@ -149,6 +157,10 @@ type stickyState struct {
 	// multi[g]: two members of the same generation claimed g
 	// (partitionsWithMultiplePreviousOwners); nil when none did.
 	multi []bool
+
+	// rack is the RackInfo when rack-aware assignment applies, else nil
+	// (sticky_rack.go).
+	rack *stickyRacks
 }
 
 // stickyIntern builds the interned state. Cost: O(S + O + M log M) for S
@@ -354,6 +366,19 @@ func (st *stickyState) normalize(maxGeneration *int32) bool {
 	}
 	st.holder = holder
 	return equal
+}
+
+// subscribedOwners reports whether every partition in owner goes to a
+// member that subscribes to its topic.
+func (st *stickyState) subscribedOwners(owner []int32) bool {
+	for t := range st.names {
+		for g := st.base[t]; g < st.base[t+1]; g++ {
+			if m := owner[g]; m >= 0 && !st.subscribes(m, int32(t)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // anyEmptySubscription reports whether some member subscribes to nothing.

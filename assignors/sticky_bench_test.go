@@ -10,12 +10,12 @@ import (
 )
 
 // Benchmarks of the sticky assignors at the sizes of Kafka's large tests
-// (KAFKA_MODEL §8), each beside franz-go's balancer of the same name on the
+//, each beside franz-go's balancer of the same name on the
 // same input, so that one run compares them. Inputs are built outside the
 // timer. "owned" feeds the fresh plan back as every member's owned
 // partitions, in generation 1.
 //
-// Kafka's own timings (KAFKA_MODEL §8, fresh / owned): uniform sticky 0.47 s
+// Kafka's own timings: uniform sticky 0.47 s
 // / 4.78 s, cooperative 0.45 s / 2.95 s; one-unequal sticky 5.29 s / 8.78 s,
 // cooperative 6.32 s / 5.04 s; halves sticky 3.33 s / 2.87 s, cooperative
 // 2.99 s / 1.90 s.

@@ -6,7 +6,7 @@ import (
 )
 
 // The constrained builder (AbstractStickyAssignor.ConstrainedAssignmentBuilder,
-// KAFKA_MODEL §6.4), used when every member has the same subscription.
+// Kafka 4.4), used when every member has the same subscription.
 //
 // With N members and T partitions, every member ends with minQuota = T/N or
 // maxQuota = ceil(T/N) partitions, and exactly T mod N of them get maxQuota.
@@ -42,6 +42,11 @@ import (
 // for a partition cooperative-sticky withholds this round. It fails where
 // Kafka throws IllegalStateException (not reachable with valid quotas, but
 // Kafka checks, so we do).
+//
+// With racks (sticky_rack.go), step 1 first drops owned partitions with no
+// replica on the owner's rack, and step 2 is preceded by a rack-matching
+// round-robin (rackRoundRobin) over the unassigned partitions, sorted so
+// that those with the fewest consumers on their replicas' racks go first.
 func (st *stickyState) constrained(cooperative bool) ([]int32, error) {
 	n, total := int32(st.n), st.total
 	owner := make([]int32, total)
@@ -51,16 +56,13 @@ func (st *stickyState) constrained(cooperative bool) ([]int32, error) {
 	if n == 0 || total == 0 {
 		return owner, nil
 	}
-	minQ := total / n
-	maxQ := minQ
+	c := &stickyConstrained{st: st, owner: owner, cooperative: cooperative, cnt: make([]int32, n)}
+	c.minQ = total / n
+	c.maxQ = c.minQ
 	if total%n != 0 {
-		maxQ++
+		c.maxQ++
 	}
-	expected := total % n // members that end with maxQ
-	cur := int32(0)       // members promised or given maxQ so far
-	cnt := make([]int32, n)
-	var revoked []bool
-	var under, exact []int32
+	c.expected = total % n // members that end with maxQ
 
 	// Step 1: keep owned partitions, visiting members in HashMap order.
 	// NB: consumerToOwnedPartitions is a default HashMap filled while
@@ -72,105 +74,163 @@ func (st *stickyState) constrained(cooperative bool) ([]int32, error) {
 		if owned != nil {
 			own = owned[m]
 		}
+		if st.rack != nil && len(own) > 0 {
+			// RackInfo.racksMismatch: given up (maybe revoked), not kept.
+			kept := own[:0:0]
+			for _, g := range own {
+				if st.rack.mismatch(m, g) {
+					c.revoke(g, m)
+				} else {
+					kept = append(kept, g)
+				}
+			}
+			own = kept
+		}
 		k := int32(len(own))
 		keep := k
 		switch {
-		case k < minQ:
-			under = append(under, m)
-		case k >= maxQ && cur < expected:
-			cur++
-			if cur == expected {
-				exact = exact[:0]
+		case k < c.minQ:
+			c.under = append(c.under, m)
+		case k >= c.maxQ && c.cur < c.expected:
+			c.cur++
+			if c.cur == c.expected {
+				c.exact = c.exact[:0]
 			}
-			keep = maxQ
+			keep = c.maxQ
 		default:
-			keep = minQ
-			if cur < expected {
-				exact = append(exact, m)
+			keep = c.minQ
+			if c.cur < c.expected {
+				c.exact = append(c.exact, m)
 			}
 		}
 		for _, g := range own[:keep] {
 			owner[g] = m
 		}
-		cnt[m] = keep
-		if keep < k {
-			if revoked == nil {
-				revoked = make([]bool, total)
-			}
-			for _, g := range own[keep:] {
-				revoked[g] = true
-			}
+		c.cnt[m] = keep
+		for _, g := range own[keep:] {
+			c.revoke(g, m)
 		}
 	}
 
 	// Both lists are sorted by member id (Collections.sort; ids are unique).
 	byRank := func(a, b int32) int { return int(st.rank[a] - st.rank[b]) }
-	slices.SortFunc(under, byRank)
-	slices.SortFunc(exact, byRank)
+	slices.SortFunc(c.under, byRank)
+	slices.SortFunc(c.exact, byRank)
 
-	// Step 2: deal the rest. under is walked by an iterator that restarts at
-	// the head when it runs out; a member reaching minQ is removed through
-	// the iterator (marked -1 here, compacted at the next restart) and joins
-	// the tail of exact.
-	it, head, live := 0, 0, len(under)
+	// The unassigned partitions in (topic, partition) order.
+	var unassigned []int32
 	for g := int32(0); g < total; g++ {
-		if owner[g] >= 0 {
-			continue
+		if owner[g] < 0 {
+			unassigned = append(unassigned, g)
 		}
-		var c int32
-		fromUnder := true
-		if it < len(under) {
-			c = under[it]
-			it++
-		} else {
-			under = slices.DeleteFunc(under, func(m int32) bool { return m < 0 })
-			it = 0
-			switch {
-			case live == 0 && head == len(exact):
-				return nil, errors.New("sticky: IllegalStateException: No more unfilled consumers to be assigned.")
-			case live == 0:
-				c = exact[head]
-				head++
-				fromUnder = false
-			default:
-				c = under[0]
-				it = 1
-			}
-		}
-		owner[g] = c
-		cnt[c]++
-		if cooperative && ((revoked != nil && revoked[g]) || (st.multi != nil && st.multi[g])) {
-			// partitionsTransferringOwnership: adjustAssignment removes it
-			// from its new owner for this round (KAFKA_MODEL §2).
-			owner[g] = -1
-		}
-		switch cnt[c] {
-		case minQ:
-			if !fromUnder {
-				return nil, errors.New("sticky: IllegalStateException: iterator removal after the under-quota list ran out")
-			}
-			under[it-1] = -1
-			live--
-			exact = append(exact, c)
-		case maxQ:
-			cur++
-		}
+	}
+	if st.rack != nil {
+		unassigned = c.rackRoundRobin(unassigned)
+	}
+	if err := c.roundRobin(unassigned); err != nil {
+		return nil, err
 	}
 
 	// verifyUnfilledMembers.
-	if live > 0 {
-		if cur != expected {
+	if len(c.under) > 0 {
+		if c.cur != c.expected {
 			return nil, errors.New("sticky: IllegalStateException: We haven't reached the expected number of members with " +
 				"more than the minQuota partitions, but no more partitions to be assigned")
 		}
-		for _, m := range under {
-			if m >= 0 && cnt[m] != minQ {
+		for _, m := range c.under {
+			if c.cnt[m] != c.minQ {
 				return nil, errors.New("sticky: IllegalStateException: Consumer: [" + st.g.Members[m].ID +
 					"] doesn't reach minQuota partitions, and no more partitions to be assigned")
 			}
 		}
 	}
 	return owner, nil
+}
+
+// stickyConstrained is the state of one constrained build.
+type stickyConstrained struct {
+	st          *stickyState
+	owner       []int32
+	cnt         []int32
+	cooperative bool
+
+	minQ, maxQ    int32
+	expected, cur int32 // members that end with maxQ; promised or given so far
+	// under and exact are unfilledMembersWithUnderMinQuotaPartitions and
+	// unfilledMembersWithExactlyMinQuotaPartitions.
+	under, exact []int32
+	// revokedBy[g] is the member that gave g up in step 1
+	// (maybeRevokedPartitions), -1 for none; nil while nobody gave up any.
+	revokedBy []int32
+}
+
+func (c *stickyConstrained) revoke(g, m int32) {
+	if c.revokedBy == nil {
+		c.revokedBy = make([]int32, c.st.total)
+		for i := range c.revokedBy {
+			c.revokedBy[i] = -1
+		}
+	}
+	c.revokedBy[g] = m
+}
+
+// give is assignNewPartition: g goes to m; cooperative-sticky withholds it
+// this round when another member gave it up or several members claimed it
+// (partitionsTransferringOwnership, applied by adjustAssignment).
+func (c *stickyConstrained) give(g, m int32) int32 {
+	c.owner[g] = m
+	c.cnt[m]++
+	if c.cooperative && ((c.revokedBy != nil && c.revokedBy[g] >= 0 && c.revokedBy[g] != m) || (c.st.multi != nil && c.st.multi[g])) {
+		c.owner[g] = -1
+	}
+	return c.cnt[m]
+}
+
+// roundRobin is assignRoundRobin: the partitions go round-robin over the
+// under-quota members (an iterator that restarts at the head when it runs
+// out; a member reaching minQ is removed through it and joins the tail of
+// exact); once none is left, to the exactly-min members first come, first
+// served.
+func (c *stickyConstrained) roundRobin(unassigned []int32) error {
+	under := c.under
+	it, head := 0, 0
+	live := len(under)
+	for _, g := range unassigned {
+		var m int32
+		fromUnder := true
+		if it < len(under) {
+			m = under[it]
+			it++
+		} else {
+			under = slices.DeleteFunc(under, func(m int32) bool { return m < 0 })
+			it = 0
+			switch {
+			case live == 0 && head == len(c.exact):
+				return errors.New("sticky: IllegalStateException: No more unfilled consumers to be assigned.")
+			case live == 0:
+				m = c.exact[head]
+				head++
+				fromUnder = false
+			default:
+				m = under[0]
+				it = 1
+			}
+		}
+		switch c.give(g, m) {
+		case c.minQ:
+			if !fromUnder {
+				return errors.New("sticky: IllegalStateException: iterator removal after the under-quota list ran out")
+			}
+			under[it-1] = -1
+			live--
+			c.exact = append(c.exact, m)
+		case c.maxQ:
+			c.cur++
+		}
+	}
+	c.under = slices.DeleteFunc(under, func(m int32) bool { return m < 0 })
+	c.exact = c.exact[head:]
+	return nil
 }
 
 // ownedByPartitionThenTopic returns, per member, the partitions its owned

@@ -1,6 +1,6 @@
 package assignors
 
-// CooperativeStickyAssignor.adjustAssignment (KAFKA_MODEL §2, §6.4): every
+// CooperativeStickyAssignor.adjustAssignment: every
 // partition moving from one member to another is removed from its new
 // owner's list in this round; the old owner revokes it and rejoins, and the
 // next round gives it out. The constrained builder records the transfers as

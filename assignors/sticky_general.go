@@ -6,7 +6,7 @@ import (
 )
 
 // The general builder (AbstractStickyAssignor.GeneralAssignmentBuilder,
-// KAFKA_MODEL §6.4), used when subscriptions differ. The Java code is the
+// Kafka 4.4), used when subscriptions differ. The Java code is the
 // specification; this is the same algorithm on interned data:
 //
 //  1. Keep each member's still-valid owned partitions (dropping those of
@@ -32,8 +32,7 @@ import (
 //
 //	C0: [t0p0]  C1: [t1p0 t1p1]  C2: [t2p0 t2p1 t2p2]
 //
-// Kafka's loop in step 3 can run forever (KAFKA_MODEL §6.4: about 1 churned
-// random group in 5,000). Ours is bounded: past the bound it goes back to the
+// Kafka's loop in step 3 can run forever. Ours is bounded: past the bound it goes back to the
 // most balanced plan the loop produced and finishes with plain moves that
 // always terminate (see stickyGeneral.finish).
 //
@@ -105,8 +104,16 @@ type stickyGeneral struct {
 	steps, stepLimit int64
 	livelock         bool
 	rawAtLimit       bool
-	bestScore        int64
-	bestOwner        []int32
+
+	// kafkaStray allows Kafka's move of a partition back to a previous
+	// owner that no longer subscribes to its topic; strayMoves counts them.
+	kafkaStray bool
+	strayMoves int
+
+	// localMasks caches firstLocal's masks.
+	localMasks map[[2]uint64][]uint64
+	bestScore  int64
+	bestOwner  []int32
 }
 
 // stickySeg is one topic's part of a partition list: all its partitions
@@ -117,8 +124,21 @@ type stickySeg struct {
 }
 
 // general runs the builder and returns owner (partition -> member).
+//
+// Kafka moves a partition back to its previous-generation owner without
+// checking that the owner still subscribes to its topic. The first run does
+// the same; usually such a stray partition moves on again and the plan
+// ends valid, and then it is Kafka's plan. Deviation: when a stray
+// partition is left with a member that does not subscribe to its topic
+// (Kafka's plan is invalid), the builder runs again without such moves.
 func (st *stickyState) general(maxGeneration int32) []int32 {
 	b := st.newGeneral(maxGeneration)
+	b.kafkaStray = true
+	b.run()
+	if b.strayMoves == 0 || st.subscribedOwners(b.owner) {
+		return b.owner
+	}
+	b = st.newGeneral(maxGeneration)
 	b.run()
 	return b.owner
 }
@@ -161,7 +181,9 @@ func (st *stickyState) newGeneral(maxGeneration int32) *stickyGeneral {
 				if h < 0 {
 					continue
 				}
-				if !b.subscribed(h, t) {
+				if !b.subscribed(h, t) || (st.rack != nil && st.rack.mismatch(h, g)) {
+					// Unsubscribed, or (with racks) not on the holder's
+					// rack: given up, which requires a revocation.
 					b.revocationRequired = true
 					continue
 				}
@@ -331,14 +353,78 @@ func (b *stickyGeneral) firstSub(cls int32) (int32, int32) {
 	return b.ladder.firstWhere(func(m int32) bool { return b.st.subscribes(m, t) })
 }
 
+// firstLocal returns the first member of the (size, id) order that
+// subscribes to topic t and does not mismatch partition g, or -1. With
+// interned racks and class bitsets it is one masked ladder walk: the mask
+// is the topic's subscribers among the members without a rack or on one of
+// g's racks, cached per (topic class, racks of g).
+func (b *stickyGeneral) firstLocal(t, g int32) int32 {
+	rk := b.st.rack
+	if rk.bit == nil || b.classBits == nil {
+		m, _ := b.ladder.firstWhere(func(m int32) bool { return b.subscribed(m, t) && !rk.mismatch(m, g) })
+		return m
+	}
+	key := [2]uint64{uint64(b.class[t]), rk.mask[g]}
+	mask, ok := b.localMasks[key]
+	if !ok {
+		if b.localMasks == nil {
+			b.localMasks = map[[2]uint64][]uint64{}
+		}
+		w := b.words
+		mask = make([]uint64, w)
+		cls := b.classBits[int(b.class[t])*w : int(b.class[t]+1)*w]
+		for m := int32(0); m < int32(b.st.n); m++ {
+			if bit := rk.bit[m]; bit == 0 || bit&rk.mask[g] != 0 {
+				r := b.st.rank[m]
+				mask[r>>6] |= 1 << (r & 63)
+			}
+		}
+		for i := range mask {
+			mask[i] &= cls[i]
+		}
+		b.localMasks[key] = mask
+	}
+	m, _ := b.ladder.firstIn(mask)
+	return m
+}
+
 // balance is GeneralAssignmentBuilder.balance.
 func (b *stickyGeneral) balance(order []int32, unassigned []stickySeg, initializing bool) {
 	st := b.st
+	// With racks, a first maybeAssign gives each unassigned partition to the
+	// first member of the (size, id) order that subscribes to its topic and
+	// does not mismatch it; the partitions it places are taken out of the
+	// second, plain pass (but not out of the list reassignment visits).
+	var placed []bool
+	if rk := st.rack; rk != nil {
+		placed = make([]bool, st.total)
+		for _, s := range unassigned {
+			if b.consumers[s.t] == 0 {
+				continue
+			}
+			t := s.t
+			b.forEach(s, func(g int32) bool {
+				m := b.firstLocal(t, g)
+				if m < 0 {
+					return true
+				}
+				b.ladder.remove(m)
+				b.cnt[m]++
+				b.owner[g] = m
+				b.ladder.add(m)
+				placed[g] = true
+				return true
+			})
+		}
+	}
 	// maybeAssign: each unassigned partition to the first member of the
 	// (size, id) order that subscribes to its topic.
 	for _, s := range unassigned {
 		cls := b.class[s.t]
 		b.forEach(s, func(g int32) bool {
+			if placed != nil && placed[g] {
+				return true
+			}
 			m, _ := b.firstSub(cls)
 			if m < 0 {
 				return true // no subscriber: Kafka skips the topic
@@ -405,7 +491,7 @@ func (b *stickyGeneral) balance(order []int32, unassigned []stickySeg, initializ
 // stickyStepLimit bounds performReassignments: partition visits made while
 // the plan is unbalanced, over both calls. Terminating runs of Kafka's loop
 // need a handful of passes over the list; the bound allows 64 passes plus
-// slack for tiny groups before declaring a livelock (KAFKA_MODEL §6.4).
+// slack for tiny groups before declaring a livelock.
 func stickyStepLimit(partitions int64) int64 {
 	return 64*partitions + 100_000
 }
@@ -451,16 +537,22 @@ func (b *stickyGeneral) perform(list []stickySeg) bool {
 				}
 				c := b.owner[g]
 				if b.prevOwner != nil {
-					// Deviation: Kafka applies this rule without checking that
-					// the previous owner still subscribes to the topic (and
-					// throws NullPointerException when it no longer takes part
-					// in reassignment); either would give an invalid plan, so
-					// the rule is skipped then.
-					if po := b.prevOwner[g]; po >= 0 && po != c && b.ladder.in[po] && b.subscribed(po, t) &&
+					// Kafka applies this rule without checking that the
+					// previous owner still subscribes to the topic (see
+					// general), and throws NullPointerException when the
+					// owner no longer takes part in reassignment (deviation:
+					// the rule is skipped then).
+					if po := b.prevOwner[g]; po >= 0 && po != c && b.ladder.in[po] &&
 						b.cnt[c] > b.cnt[po]+1 {
-						b.reassign(g, t, po)
-						performed, modified = true, true
-						return true
+						sub := b.subscribed(po, t)
+						if sub || b.kafkaStray {
+							if !sub {
+								b.strayMoves++
+							}
+							b.reassign(g, t, po)
+							performed, modified = true, true
+							return true
+						}
 					}
 				}
 				// Some subscriber has 2+ fewer partitions than the owner:

@@ -11,7 +11,7 @@ import (
 // and what each Kafka test asserts are facts about Kafka; the code is ours.
 //
 // Sources (apache/kafka, the version whose ConstrainedAssignmentBuilder sorts
-// owned partitions by (partition, topic), as in KAFKA_MODEL §6.4, and whose
+// owned partitions by (partition, topic), as Kafka does, and whose
 // AbstractStickyAssignorTest has testTopicBalanceAfterReassignment; older
 // copies expect other plans in testAddRemoveTwoConsumersTwoTopics). Every
 // case below was also run against Kafka's own sticky assignor classes,
@@ -40,8 +40,10 @@ import (
 //     assignment and subscriptions with the final ones. Assertions written
 //     after that call in a Kafka test therefore see the converged plan.
 //   - Rack-aware variants (RackConfig BROKER_AND_CONSUMER_RACK,
-//     hasConsumerRack=true) are out of scope; NO_BROKER_RACK behaves as
-//     NO_CONSUMER_RACK, so each parameterized test is transcribed once.
+//     hasConsumerRack=true) are not transcribed here: rack_test.go and the
+//     random groups of oracle_cases_test.go check rack-awareness against
+//     Kafka 4.4's classes. NO_BROKER_RACK behaves as NO_CONSUMER_RACK, so
+//     each parameterized test is transcribed once.
 //
 // Not transcribed, with the reason:
 //   - testMemberData, StickyAssignorTest.testMemberDataWithInconsistentData,

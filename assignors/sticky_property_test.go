@@ -19,7 +19,7 @@ import (
 //     partitions, but only ones being revoked (stkCoopRound), and its
 //     follow-up rounds (members owning their assignment) must complete the
 //     plan within 4 rounds (CooperativeStickyAssignorTest).
-//   - balance (stkBalanced, KAFKA_MODEL §6.4).
+//   - balance (stkBalanced).
 //   - stickiness: no a->b and b->a for one topic (isSticky).
 //   - equal subscriptions: the constrained builder keeps exactly
 //     sum(min(owned_i, minQuota)) + min(E, #{owned_i >= maxQuota}) owned
@@ -363,7 +363,7 @@ type stkLivelockInput struct {
 }
 
 // TestStickyPropertyLivelockInputs: on these inputs Kafka's general builder
-// never returns (KAFKA_MODEL §6.4); ours must return a valid, complete,
+// never returns; ours must return a valid, complete,
 // balanced plan (cooperative-sticky: after its follow-up rounds).
 func TestStickyPropertyLivelockInputs(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "testdata", "sticky-livelock", "*.json"))

@@ -212,7 +212,7 @@ func stkKafkaValidity(g *Group, plan Plan) error {
 	return nil
 }
 
-// stkBalanced is the balance Kafka's assignors promise (KAFKA_MODEL §6.4):
+// stkBalanced is the balance Kafka's assignors promise:
 // with equal subscriptions, counts differ by at most one; otherwise no
 // partition can move to a member subscribed to its topic that has at least
 // two fewer partitions (GeneralAssignmentBuilder.isBalanced).

@@ -11,7 +11,7 @@ import (
 
 // Focused tests of the sticky implementation. The expected plans below were
 // produced by Kafka's own AbstractStickyAssignor code (reference commit of
-// KAFKA_MODEL, rack-aware parts inert) on exactly these inputs.
+// rack-aware parts inert) on exactly these inputs.
 
 // stickyUnitScript is a sequence of assignments. Each block starts with
 // "run <instance> <assignor>"; blocks with the same instance name share one

@@ -6,19 +6,22 @@ import (
 )
 
 // The KIP-848 server-side UniformAssignor (the coordinator's default,
-// group.consumer.assignors = [uniform, range]) as of Kafka commit 1eb7644
-// (KAFKA_MODEL §6.5): group-coordinator/.../assignor/UniformAssignor.java
-// dispatches to UniformHomogeneousAssignmentBuilder when every member
+// group.consumer.assignors = [uniform, range]) as of Kafka 4.4:
+// group-coordinator/.../assignor/UniformAssignor.java dispatches to UniformHomogeneousAssignmentBuilder when every member
 // subscribes to the same topic names (uniform_homogeneous.go) and to
 // UniformHeterogeneousAssignmentBuilder otherwise (uniform_heterogeneous.go,
 // the KAFKA-17710 rework).
+//
+// Kafka 4.4's server assignors ignore racks (MemberSubscription.rackId and
+// SubscribedTopicDescriber.racksForPartition exist, but neither builder
+// reads them), so Member.Rack and Topic.Racks change nothing here.
 //
 // Input mapping. Member.Owned is the member's current *target* assignment
 // (what the coordinator hands the assignor, not what the client reports);
 // Member.ID is the member id; Topic.ID is the topic id (zero: TopicIDFor).
 //
 // Kafka's answer depends on Java iteration orders that Kafka's inputs carry
-// from how the coordinator stores them (KAFKA_MODEL §6.1, §6.5). We rebuild
+// from how the coordinator stores them. We rebuild
 // them from the input, as production builds them:
 //   - memberIds(): TargetAssignmentBuilder puts the member specs into a
 //     default HashMap<String, ...>, inserted in Group.Members order.
@@ -44,7 +47,7 @@ func init() {
 	register(Info{
 		Name: "uniform",
 		Kind: Server,
-		Doc:  "KIP-848 coordinator default: balanced, sticky within quota (homogeneous and heterogeneous builders, Kafka 1eb7644)",
+		Doc:  "KIP-848 coordinator default: balanced, sticky within quota (homogeneous and heterogeneous builders, Kafka 4.4)",
 	}, func() Assignor { return uniAssignor{} })
 }
 
@@ -256,7 +259,7 @@ func uniPrepare(g *Group, opts uniOptions) (*uniGroup, error) {
 // memberOrder is groupSpec.memberIds().
 //
 // NB: production iterates TargetAssignmentBuilder's HashMap<String, ...> of
-// member specs (KAFKA_MODEL §6.5 step 3): by bucket of String.hashCode in a
+// member specs: by bucket of String.hashCode in a
 // default-sized table, ties in insertion (Group.Members) order.
 func (u *uniGroup) memberOrder() []int32 {
 	n := len(u.g.Members)

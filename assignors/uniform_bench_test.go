@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Benchmarks of the uniform assignor at the sizes of KAFKA_MODEL §8.
+// Benchmarks of the uniform assignor at large sizes
 // Kafka's own uniform assignor (Java, 2 vCPU, single cold run): 0.31 s for
 // 1,000,000 partitions over 2,000 members, 0.24 s after adding one member
 // (500 partitions move); KIP-1263 quotes 15-20 ms for the heterogeneous

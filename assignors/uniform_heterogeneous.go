@@ -6,7 +6,7 @@ import (
 )
 
 // UniformHeterogeneousAssignmentBuilder as reworked in KAFKA-17710
-// (KAFKA_MODEL §6.5), used when subscriptions differ:
+//, used when subscriptions differ:
 //
 //  1. each member keeps its owned partitions of topics it still subscribes to;
 //  2. the unassigned partitions are handed out topic by topic, topics sorted

@@ -5,14 +5,16 @@ import (
 	"slices"
 )
 
-// UniformHomogeneousAssignmentBuilder (KAFKA_MODEL §6.5), used when every
+// UniformHomogeneousAssignmentBuilder, used when every
 // member subscribes to the same topics:
 //
 //  1. unassigned = the partitions of the subscribed topics that no member
 //     holds, topic by topic in HashSet<Uuid> order, partitions ascending;
 //  2. min = T / N, extra = T mod N;
-//  3. members in memberIds() order get quota min+1 while extra lasts (the
-//     first members, whatever they own), then min;
+//  3. members in memberIds() order are offered quota min+1 while extra
+//     lasts, then min; a member whose owned partitions do not fill the
+//     extra slot hands it to a later member, as long as the members left
+//     (itself included) outnumber the extras left (Kafka 4.4);
 //  4. each member keeps its owned partitions topic by topic (owned-map
 //     order) while its quota lasts; the rest of a topic that does not fit
 //     is kept up to the quota in HashSet<Integer> order and the remainder
@@ -20,10 +22,11 @@ import (
 //  5. members with quota left, in the same order, take the next partitions
 //     of the unassigned list.
 //
-// Example (KAFKA_MODEL §6.5, "consequence"): topic t with 3 partitions,
-// A owns [t0], B owns [t1 t2], visited A then B: A gets the extra quota (2),
-// B's quota is 1 so B keeps t1 and gives up t2, and A takes it:
-// A: [t0 t2] B: [t1]. Balanced, but one partition moved.
+// Example: topic t with 3 partitions, A owns [t0], B owns [t1 t2], visited
+// A then B. A is offered the extra quota (2) but owns only one partition,
+// and two members remain for one extra, so A hands the extra on: A's quota
+// is 1, B's is 2 and B keeps both: A: [t0] B: [t1 t2], nothing moves.
+// (Before Kafka 4.x, A kept the extra and took t2 from B.)
 
 func (u *uniGroup) homogeneous() (Plan, error) {
 	first := u.order[0]
@@ -71,13 +74,14 @@ func (u *uniGroup) homogeneous() (Plan, error) {
 	var fill []unfilled
 	var order []int32
 	var buckets []uint32
-	for _, m := range u.order {
-		// NB: the extra partitions go to the first members in memberIds()
-		// order, whatever they own (KAFKA_MODEL §6.5 step 4).
+	for idx, m := range u.order {
+		// The extra partitions are offered to the members in memberIds()
+		// order; see the end of the loop for when one is handed back.
 		quota := minQuota
+		hasExtra := false
 		if extra > 0 {
 			quota++
-			extra--
+			hasExtra = true
 		}
 		order, buckets = u.ownedOrder(m, order, buckets)
 		for _, j := range order {
@@ -102,8 +106,19 @@ func (u *uniGroup) homogeneous() (Plan, error) {
 				unassigned = append(unassigned, slot)
 			}
 		}
+		// Kafka 4.4: a member whose owned partitions do not reach its extra
+		// slot hands the slot on while enough members remain to take every
+		// remaining extra, so that members that already own more partitions
+		// keep them instead of the first members taking new ones.
+		if quota > 0 && hasExtra && n-idx > extra {
+			quota--
+			hasExtra = false
+		}
 		if quota > 0 {
 			fill = append(fill, unfilled{m, int32(quota)})
+		}
+		if hasExtra {
+			extra--
 		}
 	}
 

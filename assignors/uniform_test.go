@@ -14,7 +14,7 @@ import (
 )
 
 // Property tests of the uniform assignor on random groups (fixed seeds),
-// the KAFKA_MODEL §6.5 and §8 examples, and an optional cross-check against
+// worked examples, and an optional cross-check against
 // Kafka's own builders (TestUniformOracle).
 
 // uniRand is the only source of randomness: PCG with a fixed seed.
@@ -302,8 +302,9 @@ func TestUniformRegistered(t *testing.T) {
 }
 
 // TestUniformPropertiesHomogeneous: valid, complete, max-min <= 1, and
-// sticky: with quota q (min+1 for the first T mod N members in memberIds()
-// order, min after), a member keeps min(owned of subscribed topics, q).
+// sticky: with quota q (uniRefQuotas: min+1 offered in memberIds() order,
+// handed on by members that own too few), a member keeps min(owned of
+// subscribed topics, q).
 func TestUniformPropertiesHomogeneous(t *testing.T) {
 	r := uniRand(1)
 	for i := 0; i < 3000; i++ {
@@ -332,17 +333,17 @@ func TestUniformPropertiesHomogeneous(t *testing.T) {
 			}
 		}
 		n := len(g.Members)
-		for k, mi := range order {
-			quota := total / n
-			if k < total%n {
-				quota++
-			}
-			owned := 0
+		owns := make([]int, n)
+		for mi := range g.Members {
 			for _, tp := range g.Members[mi].Owned {
 				if subscribed[tp.Topic] {
-					owned += len(tp.Partitions)
+					owns[mi] += len(tp.Partitions)
 				}
 			}
+		}
+		quotas := uniRefQuotas(order, owns, total)
+		for _, mi := range order {
+			quota, owned := quotas[mi], owns[mi]
 			if got, want := uniKept(g.Members[mi], p[mi]), min(owned, quota); got != want {
 				t.Fatalf("case %d: member %s kept %d of %d owned, quota %d", i, g.Members[mi].ID, got, owned, quota)
 			}
@@ -422,15 +423,16 @@ func TestUniformChurnStickiness(t *testing.T) {
 			for _, tp := range topics {
 				total += int(tp.Partitions)
 			}
-			for k, mi := range u.memberOrder() {
-				quota := total / len(g.Members)
-				if k < total%len(g.Members) {
-					quota++
-				}
-				owned := 0
+			owns := make([]int, len(g.Members))
+			for mi := range g.Members {
 				for _, tp := range g.Members[mi].Owned {
-					owned += len(tp.Partitions)
+					owns[mi] += len(tp.Partitions)
 				}
+			}
+			order := u.memberOrder()
+			quotas := uniRefQuotas(order, owns, total)
+			for _, mi := range order {
+				quota, owned := quotas[mi], owns[mi]
 				if got := uniKept(g.Members[mi], p[mi]); got != min(owned, quota) {
 					t.Fatalf("round %d step %d: %s kept %d, want min(%d, %d)", round, step, g.Members[mi].ID, got, owned, quota)
 				}
@@ -442,8 +444,9 @@ func TestUniformChurnStickiness(t *testing.T) {
 	}
 }
 
-// TestUniformConsequenceExample is KAFKA_MODEL §6.5: A owns t:0, B owns
-// t:1,2, visited A then B: A gets the extra quota and takes t:2 from B.
+// TestUniformConsequenceExample: A owns t:0, B owns t:1,2, visited A then
+// B. Before Kafka 4.x, A got the extra quota and took t:2 from B; Kafka 4.4
+// has A hand the extra on to B, and nothing moves.
 func TestUniformConsequenceExample(t *testing.T) {
 	g := &Group{
 		Topics: []Topic{{Name: "t", Partitions: 3}},
@@ -459,14 +462,14 @@ func TestUniformConsequenceExample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "[{A [{t [0 2]}]} {B [{t [1]}]}]"
+		want := "[{A [{t [0]}]} {B [{t [1 2]}]}]"
 		if got := fmt.Sprint(p); got != want {
 			t.Fatalf("opts %+v: got %s, want %s", opts, got, want)
 		}
 	}
 }
 
-// uniBigGroup is §8's shape: topics x partitions, all members subscribed to
+// uniBigGroup is the benchmarks' large shape: topics x partitions, all members subscribed to
 // all topics; member ids are KIP-848 style random ids.
 func uniBigGroup(r *rand.Rand, topics, parts, members int) *Group {
 	g := &Group{}
@@ -512,11 +515,12 @@ func uniMoved(before, after Plan) int {
 	return moved
 }
 
-// TestUniformAddOneMemberMoves500 is KAFKA_MODEL §8: 500 topics x 2000
-// partitions over 2000 members, then one member joins: exactly 500
-// partitions move (T mod N = 1501 members keep 500, the other 499 old
-// members give one each, plus one more if the newcomer is among the first
-// 1501 in memberIds() order; §8 measured 500).
+// TestUniformAddOneMemberMoves500: 500 topics x 2000 partitions over 2000
+// members, then one member joins: T mod N = 1501 members keep 500 and the
+// other 499 old members give one each. Before Kafka 4.x the newcomer could
+// take one of the extras (one more move, 500 in all, when it came among the
+// first 1501 in memberIds() order); Kafka 4.4's newcomer, owning nothing,
+// always hands its extra on, so exactly 499 partitions move.
 func TestUniformAddOneMemberMoves500(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000,000 partitions")
@@ -540,15 +544,8 @@ func TestUniformAddOneMemberMoves500(t *testing.T) {
 	}
 	u, _ := uniPrepare(g, uniOptions{})
 	newcomerRank := slices.Index(u.memberOrder(), int32(len(g.Members)-1))
-	want := 499
-	if newcomerRank < 1501 {
-		want = 500
-	}
-	if got := uniMoved(first, second); got != want {
-		t.Fatalf("moved %d partitions, want %d (newcomer is #%d in memberIds order)", got, want, newcomerRank)
-	}
-	if want != 500 {
-		t.Logf("this seed puts the newcomer at #%d: %d moves", newcomerRank, want)
+	if got := uniMoved(first, second); got != 499 {
+		t.Fatalf("moved %d partitions, want 499 (newcomer is #%d in memberIds order)", got, newcomerRank)
 	}
 }
 
@@ -615,7 +612,7 @@ func TestUniformEmpty(t *testing.T) {
 }
 
 // TestUniformSetOrder pins the HashSet<Integer> iteration order used to pick
-// which owned partitions stay (KAFKA_MODEL §6.1: Integer hash = value).
+// which owned partitions stay.
 // new HashSet<>([1, 16]) has a 16-slot table, 16 is in bucket 0, so it
 // iterates 16 before 1; 12 elements get a 32-slot table (12/.75+1 = 17).
 func TestUniformSetOrder(t *testing.T) {
@@ -635,7 +632,7 @@ func TestUniformSetOrder(t *testing.T) {
 }
 
 // TestUniformOracle compares the Go assignor with Kafka's builders running
-// under Java on random groups (KAFKA_MODEL §6.5). Kafka's classes are not
+// under Java on random groups. Kafka's classes are not
 // part of this repository: set UNIFORM_ORACLE_CP to a classpath holding
 // Kafka's UniformHomogeneousAssignmentBuilder and
 // UniformHeterogeneousAssignmentBuilder (1eb7644) and a driver class
@@ -821,4 +818,32 @@ func uniOracleLines(p Plan) []string {
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// uniRefQuotas is the homogeneous builder's quota per member, written
+// plainly: in memberIds() order each member is offered min+1 while extras
+// last, and hands the extra on when its owned partitions (of subscribed
+// topics) do not fill it and the members left, itself included, outnumber
+// the extras left.
+func uniRefQuotas(order []int32, owned []int, total int) []int {
+	n := len(order)
+	q := make([]int, n)
+	if n == 0 {
+		return q
+	}
+	minQ, extra := total/n, total%n
+	for k, mi := range order {
+		quota, has := minQ, false
+		if extra > 0 {
+			quota, has = quota+1, true
+		}
+		if quota-min(owned[mi], quota) > 0 && has && n-k > extra {
+			quota, has = quota-1, false
+		}
+		if has {
+			extra--
+		}
+		q[mi] = quota
+	}
+	return q
 }

@@ -78,7 +78,7 @@ var (
 )
 
 // pauseCauses are the stacked parts of the pause bars, in stacking order.
-// key is the cause's name in SPEC.md's metrics and the CSV.
+// key is the cause's name in docs/metrics.md and the CSV.
 var pauseCauses = []struct {
 	name, key string
 	color     color.NRGBA

@@ -1,5 +1,5 @@
 // Package experiment loads, validates and expands experiment files: the
-// TOML format described in SPEC.md ("Experiment file (TOML)").
+// TOML format the README describes ("Experiment files").
 //
 // It owns:
 //   - the format: every key, its type, bounds and default (keys.go is the one

@@ -14,12 +14,15 @@ import (
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 )
 
-// assignInput is `simulate assign`'s JSON input (SPEC "simulate assign").
+// assignInput is `simulate assign`'s JSON input (README, "simulate assign").
 type assignInput struct {
 	Assignor string            `json:"assignor"`
 	Topics   map[string]int32  `json:"topics"`
 	TopicIDs map[string]string `json:"topic_ids"`
-	Members  []assignMember    `json:"members"`
+	// Replicas gives, per topic, the racks of each partition's replicas
+	// (one list per partition); topics not listed have no rack layout.
+	Replicas map[string][][]string `json:"replicas"`
+	Members  []assignMember        `json:"members"`
 }
 
 type assignMember struct {
@@ -28,7 +31,34 @@ type assignMember struct {
 	Owned      map[string][]int32 `json:"owned"`
 	Generation *int32             `json:"generation"`
 	InstanceID string             `json:"instance_id"`
+	Rack       string             `json:"rack"`
 }
+
+// Limits of `simulate assign`, checked before anything is allocated for
+// them: Go's out-of-memory crash exits 2, the same code as bad input, so a
+// too large input must be refused before it can get there.
+const (
+	// assignMaxInput bounds the JSON read: every other count below is
+	// bounded by it except the partition counts, which are numbers.
+	assignMaxInput = 64 << 20
+	// assignMaxPartitions bounds the partitions of all topics together:
+	// about as many as the largest Kafka clusters run (KRaft's tested
+	// scale), and each costs the assignors some tens of bytes and the
+	// output a few, so that the answer fits in well under 1 GB and 30 s.
+	assignMaxPartitions = 1_000_000
+	// assignMaxMembers and assignMaxTopics: far beyond any group Kafka
+	// serves (group.max.size defaults to unlimited, but a coordinator
+	// handles thousands), and small enough that per-member and per-topic
+	// tables stay small.
+	assignMaxMembers = 100_000
+	assignMaxTopics  = 100_000
+	// assignMaxRackWork bounds partitions x members for the sticky
+	// assignors when racks are given on both sides: Kafka's rack-aware
+	// sticky algorithm may first pile a rack's partitions onto its few
+	// local members and then move them one at a time, work that grows with
+	// that product (100,000 partitions over 2,000 members take seconds).
+	assignMaxRackWork = 200_000_000
+)
 
 func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("assign", flag.ContinueOnError)
@@ -52,9 +82,12 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 		defer f.Close()
 		in = f
 	}
-	data, err := io.ReadAll(in)
+	data, err := io.ReadAll(io.LimitReader(in, assignMaxInput+1))
 	if err != nil {
 		return usagef("%s: %v", src, err)
+	}
+	if len(data) > assignMaxInput {
+		return usagef("%s: input larger than %d MiB, the limit of simulate assign (no real group's description comes near it)", src, assignMaxInput>>20)
 	}
 	g, assignorName, err := parseAssignInput(src, data, *name)
 	if err != nil {
@@ -81,7 +114,7 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 		return err
 	}
 	// --rounds: follow-up rounds with owned := the last assignment and
-	// generation := 1, until a round revokes nothing (KAFKA_MODEL §2).
+	// generation := 1, until a round revokes nothing.
 	var b bytes.Buffer
 	b.WriteString(`{"rounds": [`)
 	prev := g
@@ -115,12 +148,26 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 	return err
 }
 
+const assignShape = `expected {"assignor", "topics": {name: partitions}, "members": [{"id", "topics", "owned", "generation", "instance_id", "rack"}], "topic_ids", "replicas"}`
+
 func parseAssignInput(src string, data []byte, override string) (*assignors.Group, string, error) {
+	// encoding/json alone takes the last of duplicate keys and ignores
+	// trailing text; both hide mistakes, so the token stream is checked
+	// first: exactly one value, no key twice in any object.
+	if err := jsonStrict(data); err != nil {
+		return nil, "", fmt.Errorf("%s: %v", src, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var in assignInput
 	if err := dec.Decode(&in); err != nil {
-		return nil, "", fmt.Errorf("%s: %v (expected {\"assignor\", \"topics\": {name: partitions}, \"members\": [{\"id\", \"topics\", \"owned\", \"generation\", \"instance_id\"}], \"topic_ids\"})", src, jsonErr(data, err))
+		return nil, "", fmt.Errorf("%s: %v (%s)", src, jsonErr(data, err), assignShape)
+	}
+	if err := assignLimits(in); err != nil {
+		return nil, "", fmt.Errorf("%s: %v", src, err)
+	}
+	if err := assignRackLimit(in, override); err != nil {
+		return nil, "", fmt.Errorf("%s: %v", src, err)
 	}
 	name := in.Assignor
 	if override != "" {
@@ -140,6 +187,12 @@ func parseAssignInput(src string, data []byte, override string) (*assignors.Grou
 	sort.Strings(names) // NB: map order must not reach the plan.
 	for _, t := range names {
 		tp := assignors.Topic{Name: t, Partitions: in.Topics[t]}
+		if rs, ok := in.Replicas[t]; ok {
+			if len(rs) != int(tp.Partitions) {
+				return nil, "", fmt.Errorf("%s: replicas.%s: %d partitions listed, the topic has %d; list the racks of every partition's replicas", src, t, len(rs), tp.Partitions)
+			}
+			tp.Racks = rs
+		}
 		if s, ok := in.TopicIDs[t]; ok {
 			id, err := assignors.ParseUuid(s)
 			if err != nil {
@@ -149,9 +202,25 @@ func parseAssignInput(src string, data []byte, override string) (*assignors.Grou
 		}
 		g.Topics = append(g.Topics, tp)
 	}
-	for t := range in.TopicIDs {
-		if _, ok := in.Topics[t]; !ok {
-			return nil, "", fmt.Errorf("%s: topic_ids.%s: no such topic in \"topics\"", src, t)
+	for _, key := range []string{"topic_ids", "replicas"} {
+		var extra []string
+		switch key {
+		case "topic_ids":
+			for t := range in.TopicIDs {
+				if _, ok := in.Topics[t]; !ok {
+					extra = append(extra, t)
+				}
+			}
+		case "replicas":
+			for t := range in.Replicas {
+				if _, ok := in.Topics[t]; !ok {
+					extra = append(extra, t)
+				}
+			}
+		}
+		if len(extra) > 0 {
+			sort.Strings(extra) // NB: map order must not reach the message.
+			return nil, "", fmt.Errorf("%s: %s.%s: no such topic in \"topics\"", src, key, extra[0])
 		}
 	}
 	seen := map[string]bool{}
@@ -170,7 +239,7 @@ func parseAssignInput(src string, data []byte, override string) (*assignors.Grou
 			}
 			instances[m.InstanceID] = true
 		}
-		am := assignors.Member{ID: m.ID, InstanceID: m.InstanceID, Generation: -1}
+		am := assignors.Member{ID: m.ID, InstanceID: m.InstanceID, Generation: -1, Rack: m.Rack}
 		if m.Generation != nil {
 			am.Generation = *m.Generation
 		}
@@ -237,12 +306,14 @@ func writePlan(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(strconv.Quote(a.MemberID) + ": {")
+		jsonString(b, a.MemberID)
+		b.WriteString(": {")
 		for j, tp := range a.Topics {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(strconv.Quote(tp.Topic) + ": [")
+			jsonString(b, tp.Topic)
+			b.WriteString(": [")
 			for k, p := range tp.Partitions {
 				if k > 0 {
 					b.WriteString(", ")
@@ -295,20 +366,20 @@ func writeExplain(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
 				b.WriteString(", ")
 			}
 			first = false
-			fmt.Fprintf(b, `{"topic": %s, "partition": %d, `, strconv.Quote(t.Name), p)
+			fmt.Fprintf(b, `{"topic": %s, "partition": %d, `, jsonQuote(t.Name), p)
 			fromJSON := "null"
 			if len(from) > 0 {
-				fromJSON = strconv.Quote(strings.Join(from, ","))
+				fromJSON = jsonQuote(strings.Join(from, ","))
 			}
 			switch {
 			case !ok:
 				fmt.Fprintf(b, `"status": "withheld", "from": %s, "to": null}`, fromJSON)
 			case len(from) == 0:
-				fmt.Fprintf(b, `"status": "new", "from": null, "to": %s}`, strconv.Quote(to))
+				fmt.Fprintf(b, `"status": "new", "from": null, "to": %s}`, jsonQuote(to))
 			case len(from) == 1 && from[0] == to:
-				fmt.Fprintf(b, `"status": "stayed", "from": %s, "to": %s}`, fromJSON, strconv.Quote(to))
+				fmt.Fprintf(b, `"status": "stayed", "from": %s, "to": %s}`, fromJSON, jsonQuote(to))
 			default:
-				fmt.Fprintf(b, `"status": "moved", "from": %s, "to": %s}`, fromJSON, strconv.Quote(to))
+				fmt.Fprintf(b, `"status": "moved", "from": %s, "to": %s}`, fromJSON, jsonQuote(to))
 			}
 		}
 	}
@@ -346,4 +417,143 @@ func revokesAny(g *assignors.Group, plan assignors.Plan) bool {
 		}
 	}
 	return false
+}
+
+// jsonString appends s as a JSON string written by encoding/json (which
+// escapes control characters and quotes as JSON requires; HTML characters
+// are left readable).
+func jsonString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic(err) // a string always encodes
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+}
+
+func jsonQuote(s string) string {
+	var b bytes.Buffer
+	jsonString(&b, s)
+	return b.String()
+}
+
+// jsonStrict checks that data holds exactly one JSON value and that no
+// object in it has a key twice, naming the line of the first problem.
+func jsonStrict(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	line := func() int { return 1 + bytes.Count(data[:min(int(dec.InputOffset()), len(data))], []byte("\n")) }
+	// One frame per open container: its keys so far (nil for an array)
+	// and whether the next string token is a key.
+	type frame struct {
+		keys   map[string]bool
+		wantKy bool
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if len(stack) > 0 {
+				return fmt.Errorf("line %d: unexpected end of JSON input", line())
+			}
+			return fmt.Errorf("no JSON value (%s)", assignShape)
+		}
+		if err != nil {
+			return fmt.Errorf("%s", jsonErr(data, err))
+		}
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			top := &stack[n-1]
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:n-1]
+			} else if top.wantKy {
+				k := tok.(string) // the decoder only yields string keys
+				if top.keys[k] {
+					return fmt.Errorf("line %d: key %q appears twice in one object", line(), k)
+				}
+				top.keys[k] = true
+				top.wantKy = false
+				continue
+			} else {
+				top.wantKy = true
+				if d, ok := tok.(json.Delim); ok {
+					stack = append(stack, frame{keys: map[string]bool{}, wantKy: true})
+					if d == '[' {
+						stack[len(stack)-1].keys = nil
+					}
+				}
+			}
+		} else if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, frame{keys: map[string]bool{}, wantKy: true})
+			case '[':
+				stack = append(stack, frame{})
+			default: // ']'
+				stack = stack[:len(stack)-1]
+			}
+		}
+		if len(stack) == 0 {
+			break // the first value is complete
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("line %d: text after the JSON value; give exactly one object", line())
+	}
+	return nil
+}
+
+// assignLimits refuses, before anything is built from them, counts beyond
+// the limits above, saying which and why.
+func assignLimits(in assignInput) error {
+	if len(in.Topics) > assignMaxTopics {
+		return fmt.Errorf("topics: %d topics; the limit is %d", len(in.Topics), assignMaxTopics)
+	}
+	if len(in.Members) > assignMaxMembers {
+		return fmt.Errorf("members: %d members; the limit is %d", len(in.Members), assignMaxMembers)
+	}
+	total := int64(0)
+	names := make([]string, 0, len(in.Topics))
+	for t := range in.Topics {
+		names = append(names, t)
+	}
+	sort.Strings(names) // NB: the first topic over the limit is named.
+	for _, t := range names {
+		n := in.Topics[t]
+		if n < 0 {
+			return fmt.Errorf("topics.%s: %d partitions; must be >= 0", t, n)
+		}
+		total += int64(n)
+		if total > assignMaxPartitions {
+			return fmt.Errorf("topics.%s: %d partitions brings the total to %d; the limit is %d partitions in all "+
+				"(about the most a Kafka cluster runs; more would take gigabytes to assign)", t, n, total, assignMaxPartitions)
+		}
+	}
+	return nil
+}
+
+// assignRackLimit applies assignMaxRackWork.
+func assignRackLimit(in assignInput, override string) error {
+	name := in.Assignor
+	if override != "" {
+		name = override
+	}
+	if name != "sticky" && name != "cooperative-sticky" || len(in.Replicas) == 0 {
+		return nil
+	}
+	racks := false
+	for _, m := range in.Members {
+		racks = racks || m.Rack != ""
+	}
+	if !racks {
+		return nil
+	}
+	total := int64(0)
+	for _, n := range in.Topics {
+		total += int64(max(n, 0))
+	}
+	if work := total * int64(len(in.Members)); work > assignMaxRackWork {
+		return fmt.Errorf("members: %d members with racks on %d partitions with replica racks; rack-aware %s is limited to %d partitions x members "+
+			"(Kafka's algorithm may move partitions one at a time, work that grows with that product)", len(in.Members), total, name, assignMaxRackWork)
+	}
+	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// SPEC's example input for `simulate assign`.
+// The README's example input for `simulate assign`.
 const specAssign = `{"assignor": "range",
  "topics": {"orders": 6, "payments": 3},
  "members": [
@@ -19,7 +19,7 @@ func TestAssignRangeSpecExample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, e)
 	}
-	// Static members sort first (KAFKA_MODEL 6.1): pod-2 (c2) gets orders
+	// Static members sort first: pod-2 (c2) gets orders
 	// 0-2, c1 orders 3-5 and every payments partition (only subscriber).
 	want := `{"assignment": {"c1": {"orders": [3, 4, 5], "payments": [0, 1, 2]}, "c2": {"orders": [0, 1, 2]}}}` + "\n"
 	if out != want {
