@@ -29,6 +29,7 @@ const usage = `usage:
   simulate check [--parallel N] [BUDGET] FILE...
   simulate assign [--assignor NAME] [--rounds] [--explain] [FILE|-]
   simulate describe FILE --at DURATION [--run ID] [--group NAME] [BUDGET]
+  simulate trace FILE [--run ID] [--from DURATION] [--to DURATION] [--match TEXT] [--check] [BUDGET]
   simulate merge --out DIR SHARD_OUT...
   simulate list
   simulate version
@@ -64,6 +65,8 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdAssign(args[1:], stdin, stdout)
 	case "describe":
 		err = cmdDescribe(args[1:], stdout, stderr)
+	case "trace":
+		err = cmdTrace(args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
 	case "list":

@@ -59,7 +59,7 @@ func supervised(args []string) bool {
 		return false
 	}
 	switch args[0] {
-	case "run", "check", "describe", "merge", "assign":
+	case "run", "check", "describe", "trace", "merge", "assign":
 		return os.Getenv("REBALANCE_SIM_NO_SUPERVISOR") == ""
 	}
 	return false
