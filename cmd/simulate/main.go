@@ -30,6 +30,7 @@ const usage = `usage:
   simulate assign [--assignor NAME] [--rounds] [--explain] [FILE|-]
   simulate describe FILE --at DURATION [--run ID] [--group NAME]
   simulate merge --out DIR SHARD_OUT...
+  simulate validate [--repeat N] [--out DIR] [--markdown FILE] FILE...
   simulate list
   simulate version
 `
@@ -56,6 +57,8 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdDescribe(args[1:], stdout)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
+	case "validate":
+		err = cmdValidate(args[1:], stdout, stderr)
 	case "list":
 		err = cmdList(args[1:], stdout)
 	case "version":
