@@ -192,6 +192,18 @@ func replayGroup(sc *scenario.Scenario, g *scenario.Group, l *Logs) (*groupRepla
 		r.procs = append(r.procs, p)
 		r.slots[pl.Slot] = append(r.slots[pl.Slot], p)
 	}
+	for i, p := range r.procs {
+		for _, e := range p.log.Events {
+			if e.Ev == "assigned" && e.Gen > 0 {
+				if r.genMembers[e.Gen] == nil {
+					r.genMembers[e.Gen] = map[int]bool{}
+				}
+				// NB: the whole log, not what happened so far: the
+				// coordinator's Stable comes a moment before the callbacks.
+				r.genMembers[e.Gen][i] = true
+			}
+		}
+	}
 	r.buildIndexes()
 	facts := r.facts()
 	for i := range facts {
@@ -322,12 +334,6 @@ func (r *groupReplay) apply(f *fact) {
 			if pt := r.byTP[tp]; pt != nil {
 				pt.owner, pt.revoking, pt.everAssigned = p, false, true
 			}
-		}
-		if g := f.ev.Gen; g > 0 && r.g.Protocol == scenario.ProtocolClassic {
-			if r.genMembers[g] == nil {
-				r.genMembers[g] = map[int]bool{}
-			}
-			r.genMembers[g][r.procIndex(p)] = true
 		}
 	case "revoked", "lost":
 		if len(f.ev.TPs) > 0 {
@@ -493,6 +499,12 @@ func (r *groupReplay) closeClassic(gen int, empty bool) {
 func (r *groupReplay) formedWith(isMember func(*proc) bool) bool {
 	for slot := 0; slot < r.g.Consumers; slot++ {
 		p := r.current(slot)
+		if p == nil && len(r.slots[slot]) > 0 {
+			// NB: the simulator's initial consumers are alive from t = 0,
+			// before their start-up jitter ends: one not released yet is an
+			// alive non-member.
+			return false
+		}
 		if p != nil && p.alive && !isMember(p) {
 			return false
 		}
@@ -516,6 +528,9 @@ func (r *groupReplay) current(slot int) *proc {
 func (r *groupReplay) markFormed() {
 	if r.everStable {
 		return
+	}
+	if Debug {
+		fmt.Printf("%8.3f formed\n", r.now)
 	}
 	r.everStable, r.formedAt = true, r.now
 }
@@ -644,9 +659,15 @@ func (r *groupReplay) refreshAll() {
 		if pt.cause != causeNone && c == causeNone {
 			r.maxPause = math.Max(r.maxPause, r.now-pt.pauseStart)
 		}
+		if Debug {
+			fmt.Printf("%8.3f %s %d -> %d\n", r.now, pt.name, pt.cause, c)
+		}
 		pt.cause = c
 	}
 }
+
+// Debug prints every pause transition of a replay (development aid).
+var Debug = false
 
 func (r *groupReplay) account(pt *part) {
 	if pt.cause != causeNone {

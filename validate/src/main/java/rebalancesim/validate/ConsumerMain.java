@@ -131,9 +131,23 @@ public final class ConsumerMain {
         p.remove("group.instance.id");
         p.setProperty("client.id", "warmup");
         p.setProperty("enable.auto.commit", "false");
-        long end = System.nanoTime() + WARM_UP_NANOS;
+        String topic = cfg.get("warmup_topic").asText();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(cfg.get("warmup_topic").asText()));
+            // The broker may still be starting (consumers start beside it):
+            // wait for it and for the warm-up topic the harness creates.
+            long up = System.nanoTime() + 180_000_000_000L;
+            while (System.nanoTime() < up) {
+                try {
+                    if (c.listTopics(Duration.ofSeconds(2)).containsKey(topic)) {
+                        break;
+                    }
+                } catch (KafkaException e) {
+                    // not up yet
+                }
+                LockSupport.parkNanos(200_000_000L);
+            }
+            long end = System.nanoTime() + WARM_UP_NANOS;
+            c.subscribe(List.of(topic));
             while (System.nanoTime() < end && c.assignment().isEmpty()) {
                 c.poll(Duration.ofMillis(100));
             }
