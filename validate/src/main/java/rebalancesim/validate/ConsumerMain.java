@@ -55,7 +55,7 @@ public final class ConsumerMain {
     private static final long WAKE_SLACK_NANOS = 1_000_000L;
     /** The longest warm-up; it ends earlier once the warm-up consumer is
      *  assigned its partition. */
-    private static final long WARM_UP_NANOS = 4_000_000_000L;
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
 
     private final JsonNode cfg;
     private final LogFile log;
