@@ -97,6 +97,10 @@ public final class ConsumerMain {
         }
         ConsumerMain c = new ConsumerMain(new ObjectMapper().readTree(new File(args[0])));
         c.warmUp();
+        // NB: built now, subscribed at the release: construction takes
+        // hundreds of milliseconds on a busy machine, and no request of the
+        // group protocol goes out before subscribe() and poll().
+        c.consumer = new KafkaConsumer<>(c.props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         System.out.println("ready");
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -197,7 +201,6 @@ public final class ConsumerMain {
     }
 
     private void run() {
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(topics, new Listener());
         log.write(Line.at("subscribed").raw("topics", topicsJson()));
         while (true) {
