@@ -22,7 +22,9 @@ type Logs struct {
 	T0       int64 // epoch microseconds
 	EndS     float64
 	TopicIDs map[string]string // topic name -> base64 topic id
-	Samples  []Sample
+	// TopicNames is TopicIDs inverted: the coordinator logs topic ids.
+	TopicNames map[string]string
+	Samples    []Sample
 	// Produced holds per partition ("topic-3") checkpoints of acknowledged
 	// records, in offset order.
 	Produced map[string][]Checkpoint
@@ -230,6 +232,10 @@ func (l *Logs) readHarness(path string) error {
 		switch r.Ev {
 		case "topics_ready":
 			l.TopicIDs = r.TopicIDs
+			l.TopicNames = map[string]string{}
+			for name, id := range r.TopicIDs { // NB: inverting a map; order cannot matter
+				l.TopicNames[id] = name
+			}
 		case "sample":
 			l.Samples = append(l.Samples, Sample{TS: l.sec(r.T), K: r.K, LEO: r.LEO, Committed: r.Committed, Groups: r.Groups})
 		case "prod":
@@ -411,12 +417,15 @@ func withEpochs(s string) []string {
 
 var (
 	targetMember = regexp.MustCompile(`([A-Za-z0-9_-]+)=MemberAssignment\(partitions=\{([^}]*)\}\)`)
-	targetTopic  = regexp.MustCompile(`([A-Za-z0-9_-]{22})=\[([0-9, ]*)\]`)
+	targetTopic  = regexp.MustCompile(`([A-Za-z0-9_-]{22})=(?:\[([0-9, ]*)\]|RangeSet\(from=(\d+) \(inclusive\), to=(\d+) \(exclusive\)\))`)
 )
 
 // ParseTarget reads a KIP-848 target assignment as GroupMetadataManager
-// logs it at DEBUG ({member=MemberAssignment(partitions={topicId=[0, 1]})})
-// into member -> partitions ("topic-0"), topic ids named by ids.
+// logs it at DEBUG ({member=MemberAssignment(partitions={topicId=[0, 1]})},
+// or topicId=RangeSet(from=0 (inclusive), to=2 (exclusive)) from the range
+// assignor)
+// into member -> partitions ("topic-0"), topic ids named by names (id ->
+// name).
 func ParseTarget(s string, names map[string]string) map[string][]string {
 	out := map[string][]string{}
 	for _, m := range targetMember.FindAllStringSubmatch(s, -1) {
@@ -425,6 +434,13 @@ func ParseTarget(s string, names map[string]string) map[string][]string {
 			name := names[t[1]]
 			if name == "" {
 				name = t[1]
+			}
+			if t[3] != "" {
+				// The range assignor's sets print as a range.
+				for p, to := atoi(t[3]), atoi(t[4]); p < to; p++ {
+					tps = append(tps, name+"-"+strconv.Itoa(p))
+				}
+				continue
 			}
 			for _, p := range strings.Split(t[2], ",") {
 				p = strings.TrimSpace(p)

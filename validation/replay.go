@@ -442,10 +442,8 @@ func (r *groupReplay) topicName(tp string) string {
 	if i < 0 {
 		return tp
 	}
-	for name, id := range r.l.TopicIDs { // NB: a lookup by value; ids are distinct
-		if id == tp[:i] {
-			return name + tp[i:]
-		}
+	if name, ok := r.l.TopicNames[tp[:i]]; ok {
+		return name + tp[i:]
 	}
 	return tp
 }
@@ -555,7 +553,7 @@ func (r *groupReplay) kidentity(id string) string {
 }
 
 func (r *groupReplay) newTarget(bl *BrokerLine) {
-	next := ParseTarget(bl.Text, r.l.TopicIDs)
+	next := ParseTarget(bl.Text, r.l.TopicNames)
 	prevOwner := map[string]string{}
 	for _, id := range sortedKeys(r.target) {
 		for _, tp := range r.target[id] {

@@ -234,12 +234,14 @@ func TestParseTarget(t *testing.T) {
 	// As GroupMetadataManager logs it at DEBUG (Kafka 4.4).
 	s := "{UJSIE4mNTXiLzJ16w3gq9g=MemberAssignment(partitions={kukN6WNhQ8ep6FYV9fDOSA=[2, 3]}), " +
 		"4934EwfJSHyuAtvPZee7ww=MemberAssignment(partitions={kukN6WNhQ8ep6FYV9fDOSA=[0, 1], otherTopicIdAAAAAAAAAA=[5]}), " +
-		"mBQSdzY6TouyG4Gi9v9m2Q=MemberAssignment(partitions={})}"
-	got := ParseTarget(s, map[string]string{"kukN6WNhQ8ep6FYV9fDOSA": "orders", "otherTopicIdAAAAAAAAAA": "audit"})
+		"mBQSdzY6TouyG4Gi9v9m2Q=MemberAssignment(partitions={}), " +
+		"wYxQpBdjTBaRnKzJIDr4Mg=MemberAssignment(partitions={kukN6WNhQ8ep6FYV9fDOSA=RangeSet(from=4 (inclusive), to=6 (exclusive))})}"
+	got := ParseTarget(s, map[string]string{"kukN6WNhQ8ep6FYV9fDOSA": "orders", "otherTopicIdAAAAAAAAAA": "audit"}) // id -> name
 	want := map[string]string{
 		"UJSIE4mNTXiLzJ16w3gq9g": "orders-2 orders-3",
 		"4934EwfJSHyuAtvPZee7ww": "audit-5 orders-0 orders-1",
 		"mBQSdzY6TouyG4Gi9v9m2Q": "",
+		"wYxQpBdjTBaRnKzJIDr4Mg": "orders-4 orders-5",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)

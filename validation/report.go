@@ -34,6 +34,33 @@ type RealRun struct {
 	LoadAfter  string   `json:"load_after"`
 	LateStarts []string `json:"late_starts,omitempty"`
 	Errors     []string `json:"errors,omitempty"`
+	// Placements counts the KIP-848 target assignments of the run and how
+	// many our server-side assignor reproduces (placements.json).
+	Placements      int `json:"placements,omitempty"`
+	PlacementsAgree int `json:"placements_agree,omitempty"`
+}
+
+// WritePlacements writes placements.json.
+func WritePlacements(path string, ps []Placement) error {
+	b, err := json.MarshalIndent(ps, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(b, '\n'))
+}
+
+// PlacementSummary says, over the real runs, how many KIP-848 target
+// assignments our assignors reproduced ("" without KIP-848 groups).
+func (o *Outcome) PlacementSummary() string {
+	n, ok := 0, 0
+	for _, r := range o.Runs {
+		n += r.Placements
+		ok += r.PlacementsAgree
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("KIP-848 target assignments reproduced by our server-side assignors: %d of %d (real/*/placements.json)", ok, n)
 }
 
 // MetricTol states a metric's tolerance and why, in comparison.json.
@@ -126,6 +153,9 @@ func (o *Outcome) PrintTable(w io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t±%s\t%s\n", orDash(c.Variant), c.Group, c.Metric, c.Sim, c.Real, num(c.Tolerance), c.Verdict())
 	}
 	tw.Flush()
+	if s := o.PlacementSummary(); s != "" {
+		fmt.Fprintln(w, "  "+s)
+	}
 }
 
 func orDash(s string) string {
@@ -168,13 +198,20 @@ func (o *Outcome) WriteHTML(path string) error {
 			cls, html.EscapeString(orDash(c.Variant)), html.EscapeString(c.Group), c.Metric, num(c.Sim.Median), num(c.Sim.Min), num(c.Sim.Max),
 			num(c.Real.Median), num(c.Real.Min), num(c.Real.Max), num(c.Tolerance), verdict)
 	}
-	b.WriteString("</table><h2>Tolerances</h2><table><tr><th>metric</th><th>tolerance</th><th>why</th></tr>")
+	b.WriteString("</table>")
+	if s := o.PlacementSummary(); s != "" {
+		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(s))
+	}
+	b.WriteString("<h2>Tolerances</h2><table><tr><th>metric</th><th>tolerance</th><th>why</th></tr>")
 	for _, t := range o.Tolerances {
 		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td style=\"text-align:left\">%s</td></tr>", t.Metric, html.EscapeString(t.Tol.Describe()), html.EscapeString(t.Tol.Why))
 	}
 	b.WriteString("</table><h2>Real runs</h2><table><tr><th>run</th><th>wall s</th><th>load before</th><th>load after</th><th>notes</th></tr>")
 	for _, r := range o.Runs {
 		notes := strings.Join(append(append([]string{}, r.LateStarts...), r.Errors...), "; ")
+		if r.Placements > 0 {
+			notes = fmt.Sprintf("placements %d/%d; ", r.PlacementsAgree, r.Placements) + notes
+		}
 		fmt.Fprintf(&b, "<tr><td><a href=\"%s/summary.json\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td style=\"text-align:left\">%s</td></tr>",
 			html.EscapeString(filepath.ToSlash(r.Dir)), html.EscapeString(r.ID), num(r.WallS), r.LoadBefore, r.LoadAfter, html.EscapeString(notes))
 	}

@@ -201,6 +201,23 @@ func realRun(x *experiment.Experiment, run *experiment.Run, k int, h *validation
 	if err := os.Rename(logs, filepath.Join(realDir, name, "logs")); err != nil {
 		return nil, rr, fmt.Errorf("cannot move %s: %v", logs, err)
 	}
+	// KIP-848 groups: every target assignment the coordinator computed,
+	// against our server-side assignor on the same input.
+	ps, err := validation.Placements(run.Scenario, l)
+	if err != nil {
+		return nil, rr, fmt.Errorf("real run %s: %v", name, err)
+	}
+	if len(ps) > 0 {
+		if err := validation.WritePlacements(filepath.Join(realDir, name, "placements.json"), ps); err != nil {
+			return nil, rr, fmt.Errorf("cannot write results: %v", err)
+		}
+		for _, p := range ps {
+			rr.Placements++
+			if p.Agree {
+				rr.PlacementsAgree++
+			}
+		}
+	}
 	return res, rr, nil
 }
 
