@@ -131,6 +131,7 @@ public final class Harness {
         log.write(Line.at("t0").put("t0", t0Micros).put("bootstrap", bootstrap));
         for (Child c : initial) {
             c.release(t0Micros + c.atMs * 1000);
+            current.put(c.key, c); // NB: nothing acts on a slot before its first start
         }
         List<Thread> producers = Producers.start(run, bootstrap, t0Micros, log);
         Sampler sampler = new Sampler(run, admin, t0Micros, log);
@@ -315,11 +316,19 @@ public final class Harness {
             ready = true;
         }
 
+        /** Tells the process its start time now (it sleeps until then, so it
+         *  starts on time) and makes it the slot's current process at that
+         *  time: until then, actions on the slot (the kill or leave of a
+         *  restart) are for the process it replaces. */
         void release(long atMicros) throws IOException {
             send("start " + atMicros);
-            current.put(key, this);
             log.write(Line.at("release").put("group", group).put("slot", slot).put("inc", inc).put("at", atMicros)
                     .put("pid", proc.pid()));
+        }
+
+        void becomeCurrent(long atMicros) {
+            sleepUntil(atMicros);
+            current.put(key, this);
         }
 
         synchronized void send(String line) throws IOException {
@@ -406,6 +415,7 @@ public final class Harness {
                             try {
                                 c.awaitReady(120_000);
                                 c.release(at);
+                                c.becomeCurrent(at);
                             } catch (Exception e) {
                                 log.write(Line.at("error").put("msg", "start " + key + ": " + e));
                             }
