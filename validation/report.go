@@ -34,6 +34,8 @@ type RealRun struct {
 	LoadAfter  string   `json:"load_after"`
 	LateStarts []string `json:"late_starts,omitempty"`
 	Errors     []string `json:"errors,omitempty"`
+	// Retried lists attempts discarded because a consumer started late.
+	Retried []string `json:"retried,omitempty"`
 	// Placements counts the KIP-848 target assignments of the run and how
 	// many our server-side assignor reproduces (placements.json).
 	Placements      int `json:"placements,omitempty"`
@@ -208,7 +210,7 @@ func (o *Outcome) WriteHTML(path string) error {
 	}
 	b.WriteString("</table><h2>Real runs</h2><table><tr><th>run</th><th>wall s</th><th>load before</th><th>load after</th><th>notes</th></tr>")
 	for _, r := range o.Runs {
-		notes := strings.Join(append(append([]string{}, r.LateStarts...), r.Errors...), "; ")
+		notes := strings.Join(append(append(append([]string{}, r.LateStarts...), r.Errors...), r.Retried...), "; ")
 		if r.Placements > 0 {
 			notes = fmt.Sprintf("placements %d/%d; ", r.PlacementsAgree, r.Placements) + notes
 		}

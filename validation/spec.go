@@ -95,8 +95,9 @@ const (
 	// traffic control on a shared machine.
 	MaxNetworkLatency = 2 * time.Millisecond
 	// LeadTime: consumer JVMs start this long before their scheduled time
-	// and wait, warm, to be released at it.
-	LeadTime = 8 * time.Second
+	// and wait, warm, to be released at it. A JVM and its warm-up take 2-3 s
+	// on a quiet two-core machine and over 10 s on a busy one.
+	LeadTime = 15 * time.Second
 )
 
 // assignorClasses maps the format's assignor names to the Java client's
