@@ -29,6 +29,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	module := fs.String("harness", "validate", "the harness's Maven module")
 	known := fs.String("known", "", "known disagreements file (default: HARNESS/known-disagreements.txt)")
 	markdown := fs.String("markdown", "", "also write the whole table as Markdown to this file (docs/validation.md)")
+	reuse := fs.Bool("reuse", false, "recompute from the real runs' logs already under DIR instead of running Kafka again (after a model change)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -77,7 +78,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	var outs []*validation.Outcome
 	failures := 0
 	for _, x := range xs {
-		o, err := validateOne(x, h, kn, *repeat, *out, stderr)
+		o, err := validateOne(x, h, kn, *repeat, *out, *reuse, stderr)
 		if err != nil {
 			return err
 		}
@@ -101,7 +102,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func validateOne(x *experiment.Experiment, h *validation.Harness, kn *validation.Known, repeat int, root string, stderr io.Writer) (*validation.Outcome, error) {
+func validateOne(x *experiment.Experiment, h *validation.Harness, kn *validation.Known, repeat int, root string, reuse bool, stderr io.Writer) (*validation.Outcome, error) {
 	dir := filepath.Join(root, x.Name)
 	// The simulator, over the experiment's seeds.
 	sim, err := runner.Execute(x, runner.Options{Parallel: runtime.NumCPU()})
@@ -126,7 +127,7 @@ func validateOne(x *experiment.Experiment, h *validation.Harness, kn *validation
 		}
 		var realRes []*metrics.Result
 		for k := 1; k <= repeat; k++ {
-			res, rr, err := realRun(x, run, k, h, dir, stderr)
+			res, rr, err := realRun(x, run, k, h, dir, reuse, stderr)
 			if err != nil {
 				return nil, err
 			}
@@ -164,14 +165,16 @@ const maxAttempts = 3
 // realRun runs one configuration once on the real broker and writes
 // DIR/real/<variant>-<k>/ (summary.json, summary.csv, rebalances.csv,
 // timeseries.csv, and the harness's logs under logs/).
-func realRun(x *experiment.Experiment, run *experiment.Run, k int, h *validation.Harness, dir string, stderr io.Writer) (*metrics.Result, validation.RealRun, error) {
+func realRun(x *experiment.Experiment, run *experiment.Run, k int, h *validation.Harness, dir string, reuse bool, stderr io.Writer) (*metrics.Result, validation.RealRun, error) {
 	name := fmt.Sprintf("real-%d", k)
 	if run.Variant != "" {
 		name = fmt.Sprintf("%s-%d", run.Variant, k)
 	}
 	realDir := filepath.Join(dir, "real")
 	logs := filepath.Join(realDir, "."+name+".logs")
-	os.RemoveAll(logs)
+	if !reuse {
+		os.RemoveAll(logs)
+	}
 	hs := fnv.New64a()
 	fmt.Fprintf(hs, "%s/%s/%d", x.Name, run.Variant, k)
 	spec, err := validation.Resolve(run.Scenario, x.Name+"/"+name, hs.Sum64()>>1)
@@ -180,7 +183,19 @@ func realRun(x *experiment.Experiment, run *experiment.Run, k int, h *validation
 	}
 	rr := validation.RealRun{ID: run.Variant + "/real=" + fmt.Sprint(k), Dir: filepath.Join("real", name)}
 	var l *validation.Logs
-	for attempt := 1; ; attempt++ {
+	if reuse {
+		// The logs of an earlier run of this configuration: out of the way
+		// of the results folder (rewritten below), then back in.
+		if err := os.Rename(filepath.Join(realDir, name, "logs"), logs); err != nil {
+			return nil, rr, usagef("--reuse: no earlier real run %s under %s: %v", name, realDir, err)
+		}
+		if l, err = validation.ReadLogs(logs); err != nil {
+			return nil, rr, fmt.Errorf("real run %s: %v", name, err)
+		}
+		rr.LateStarts, rr.Errors = l.LateStarts, l.Errors
+		rr.LoadBefore, rr.LoadAfter = "reused", "reused"
+	}
+	for attempt := 1; !reuse; attempt++ {
 		rr.LoadBefore = validation.LoadAvg()
 		fmt.Fprintf(stderr, "%s: real run %s (%v of traffic)...\n", x.Name, name, run.Scenario.Duration)
 		start := time.Now()
