@@ -25,6 +25,9 @@ type Env struct {
 	Kafka      string
 	LoadBefore string
 	LoadAfter  string
+	// Reused: the real runs were made earlier (--reuse); only the
+	// simulator and the comparison ran now.
+	Reused bool
 }
 
 // KafkaVersion is the broker and client version the harness builds
@@ -81,9 +84,15 @@ func LoadAvg() string {
 }
 
 func (e *Env) lines() []string {
+	when := fmt.Sprintf("Run %s to %s (UTC), %.0f minutes", e.Started.Format("2006-01-02 15:04"), e.Finished.Format("15:04"), e.Finished.Sub(e.Started).Minutes())
+	load := fmt.Sprintf("load average %s before, %s after", e.LoadBefore, e.LoadAfter)
+	if e.Reused {
+		when = fmt.Sprintf("Recomputed %s (UTC) from real runs made earlier (--reuse)", e.Started.Format("2006-01-02 15:04"))
+		load = "each real run's load is in its experiment's comparison.json"
+	}
 	return []string{
-		fmt.Sprintf("Run %s to %s (UTC), %.0f minutes", e.Started.Format("2006-01-02 15:04"), e.Finished.Format("15:04"), e.Finished.Sub(e.Started).Minutes()),
-		fmt.Sprintf("Machine: %s, %d cores, %s; load average %s before, %s after", e.CPU, e.Cores, e.OS, e.LoadBefore, e.LoadAfter),
+		when,
+		fmt.Sprintf("Machine: %s, %d cores, %s; %s", e.CPU, e.Cores, e.OS, load),
 		fmt.Sprintf("Kafka %s (kafka_2.13 broker, KRaft, one node; kafka-clients KafkaConsumer)", e.Kafka),
 		fmt.Sprintf("%s; %s; %s", e.Java, e.Maven, e.Go),
 	}

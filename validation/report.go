@@ -42,6 +42,23 @@ type RealRun struct {
 	PlacementsAgree int `json:"placements_agree,omitempty"`
 }
 
+// ReadRealRuns reads the real runs of an earlier comparison.json by id (an
+// empty map when there is none).
+func ReadRealRuns(path string) map[string]RealRun {
+	out := map[string]RealRun{}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return out
+	}
+	var o Outcome
+	if json.Unmarshal(b, &o) == nil {
+		for _, r := range o.Runs {
+			out[r.ID] = r
+		}
+	}
+	return out
+}
+
 // WritePlacements writes placements.json.
 func WritePlacements(path string, ps []Placement) error {
 	b, err := json.MarshalIndent(ps, "", "  ")

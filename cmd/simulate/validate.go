@@ -75,6 +75,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	env := validation.Machine(h)
+	env.Reused = *reuse
 	var outs []*validation.Outcome
 	failures := 0
 	for _, x := range xs {
@@ -116,6 +117,12 @@ func validateOne(x *experiment.Experiment, h *validation.Harness, kn *validation
 	}
 	o := &validation.Outcome{Experiment: x.Name, File: x.File, Description: strings.TrimSpace(x.Description), Repeat: repeat,
 		Seeds: x.Seeds, Tolerances: validation.Tolerances()}
+	var earlier map[string]validation.RealRun
+	if reuse {
+		// What the reused runs were (wall time, load) is in the earlier
+		// comparison.json.
+		earlier = validation.ReadRealRuns(filepath.Join(dir, "comparison.json"))
+	}
 	// NB: runs are variant x seed with seed innermost: one configuration
 	// per len(Seeds) runs.
 	per := max(len(x.Seeds), 1)
@@ -130,6 +137,9 @@ func validateOne(x *experiment.Experiment, h *validation.Harness, kn *validation
 			res, rr, err := realRun(x, run, k, h, dir, reuse, stderr)
 			if err != nil {
 				return nil, err
+			}
+			if e, ok := earlier[rr.ID]; ok {
+				rr.WallS, rr.LoadBefore, rr.LoadAfter, rr.Retried = e.WallS, e.LoadBefore, e.LoadAfter, e.Retried
 			}
 			o.Runs = append(o.Runs, rr)
 			realRes = append(realRes, res)
