@@ -130,8 +130,17 @@ public final class Harness {
         t0Micros = (Line.nowMicros() / 1000 + 500) * 1000;
         log.write(Line.at("t0").put("t0", t0Micros).put("bootstrap", bootstrap));
         for (Child c : initial) {
-            c.release(t0Micros + c.atMs * 1000);
-            current.put(c.key, c); // NB: nothing acts on a slot before its first start
+            long at = t0Micros + c.atMs * 1000;
+            c.release(at);
+            if (c.inc == 1) {
+                current.put(c.key, c); // NB: nothing acts on a slot before its first start
+            } else {
+                // A replacement due within the lead time: the process it
+                // replaces stays current (for its kill or leave) until then.
+                Thread t = new Thread(() -> c.becomeCurrent(at), "current-" + c.key);
+                t.setDaemon(true);
+                t.start();
+            }
         }
         List<Thread> producers = Producers.start(run, bootstrap, t0Micros, log);
         Sampler sampler = new Sampler(run, admin, t0Micros, log);
