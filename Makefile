@@ -39,7 +39,7 @@ validate: build
 	./$(BIN) validate --out validation-results --markdown docs/validation.md $(VALIDATE)
 
 # What CI runs: three experiments, one real run each (under 5 minutes).
-VALIDATE_CI := validate/experiments/static-restart.toml validate/experiments/poll-timeout.toml validate/experiments/staggered-start.toml
+VALIDATE_CI := validate/experiments/static-restart.toml validate/experiments/poll-timeout.toml validate/experiments/leave-and-crash.toml
 validate-ci: build
 	./$(BIN) validate --repeat 1 --out validation-results $(VALIDATE_CI)
 
