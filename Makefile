@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/simulate
 EXPERIMENTS := $(wildcard experiments/*.toml)
 
-.PHONY: build run test bench check fuzz soak oracle clean
+.PHONY: build run test bench check fuzz soak oracle clean validate validate-ci
 
 build:
 	$(GO) build -o $(BIN) ./cmd/simulate
@@ -32,7 +32,7 @@ bench:
 check: build
 	gofmt -l . | tee /dev/stderr | (! read)
 	$(GO) vet ./...
-	./$(BIN) check $(EXPERIMENTS)
+	./$(BIN) check $(EXPERIMENTS) $(VALIDATE)
 
 # A longer fuzzing session of the experiment loader and of `simulate
 # assign`'s input than `make test` does.
@@ -45,5 +45,17 @@ fuzz:
 oracle:
 	REBALANCE_SIM_ORACLE_SECONDS=$(SECONDS) $(GO) test -count=1 -run 'TestOracleFresh' -v -timeout 0 ./assignors
 
+# The simulator against a real Kafka 4.4 broker and the Java consumer
+# (needs Java 17+ and Maven; Maven fetches Kafka's jars). Rewrites
+# docs/validation.md's table. About 20 minutes on 2 cores.
+VALIDATE := $(wildcard validate/experiments/*.toml)
+validate: build
+	./$(BIN) validate --out validation-results --markdown docs/validation.md $(VALIDATE)
+
+# What CI runs: three experiments, one real run each (under 5 minutes).
+VALIDATE_CI := validate/experiments/static-restart.toml validate/experiments/poll-timeout.toml validate/experiments/leave-and-crash.toml
+validate-ci: build
+	./$(BIN) validate --repeat 1 --out validation-results $(VALIDATE_CI)
+
 clean:
-	rm -rf bin
+	rm -rf bin validate/target

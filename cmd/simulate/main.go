@@ -31,6 +31,7 @@ const usage = `usage:
   simulate describe FILE --at DURATION [--run ID] [--group NAME] [BUDGET]
   simulate trace FILE [--run ID] [--from DURATION] [--to DURATION] [--match TEXT] [--check] [BUDGET]
   simulate merge --out DIR SHARD_OUT...
+  simulate validate [--repeat N] [--out DIR] [--markdown FILE] [--reuse] FILE...
   simulate list
   simulate version
 BUDGET: [--max-memory SIZE] [--max-output SIZE] [--max-steps N] (defaults 4GiB, 10GiB, 1e11)
@@ -69,6 +70,8 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdTrace(args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
+	case "validate":
+		err = cmdValidate(args[1:], stdout, stderr)
 	case "list":
 		err = cmdList(args[1:], stdout)
 	case "version":

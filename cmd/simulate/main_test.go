@@ -282,3 +282,27 @@ func TestShardsMergeToUnshardedBytes(t *testing.T) {
 		t.Errorf("--shard 3/3 should be refused")
 	}
 }
+
+func TestValidateRefusesWithoutJava(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "small.toml", small)
+	t.Setenv("PATH", dir) // nothing on it: no java, no mvn
+	code, _, stderr := sim(t, "", "validate", "--out", filepath.Join(dir, "out"), f)
+	if code != 2 || !strings.Contains(stderr, "no java on PATH") {
+		t.Fatalf("exit %d, stderr %q: want 2 and a message about java", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("a results folder was written")
+	}
+}
+
+func TestValidateRefusesWhatRealRunsCannotDo(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "fail.toml", strings.Replace(small, `action = "crash"
+member = 1`, `action = "coordinator_failover"
+downtime = "5s"`, 1))
+	code, _, stderr := sim(t, "", "validate", f)
+	if code != 2 || !strings.Contains(stderr, "fail.toml:") || !strings.Contains(stderr, "coordinator_failover: the harness runs one broker") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
