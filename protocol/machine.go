@@ -27,8 +27,8 @@ type Coordinator interface {
 	// Has reports whether process p is a member.
 	Has(p Proc) bool
 	// Idle reports whether process p is a member that the group's current
-	// assignment (classic: the last plan; KIP-848: the target) leaves
-	// without partitions.
+	// assignment (classic: the last plan it was in; KIP-848: the target,
+	// empty until a target includes it) leaves without partitions.
 	Idle(p Proc) bool
 	// RemovalHorizon is the earliest time a coordinator timer may remove a
 	// member that is not silent (a join, sync or revocation deadline):

@@ -93,8 +93,15 @@ func TestCaseIdleIsASubsetOfMembers(t *testing.T) {
 func TestCaseTwentyOnFourLeavesSixteenIdleInEveryProtocol(t *testing.T) {
 	for _, r := range runCase(t, "kip848-idle-members") {
 		g := r.res.Groups[0]
-		if g.IdleMembers.Final != 16 || g.IdleMembers.Max != 16 {
-			t.Errorf("%s: idle final %d max %d, want 16", r.id, g.IdleMembers.Final, g.IdleMembers.Max)
+		// Classic counts members of a plan; a KIP-848 member is idle
+		// from its join until a target gives it something, so while the
+		// group forms up to 19 can be (the first gets all 4 partitions).
+		max := 16
+		if strings.HasPrefix(r.id, "kip848") {
+			max = 19
+		}
+		if g.IdleMembers.Final != 16 || g.IdleMembers.Max < 16 || g.IdleMembers.Max > max {
+			t.Errorf("%s: idle final %d max %d, want final 16 and max 16..%d", r.id, g.IdleMembers.Final, g.IdleMembers.Max, max)
 		}
 	}
 }

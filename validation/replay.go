@@ -69,11 +69,14 @@ type part struct {
 	owner        *proc
 	revoking     bool // KIP-848: the coordinator asked its owner to revoke it
 	everAssigned bool
-	cause        int
-	since        float64
-	pauseStart   float64
-	processed    intervals
-	index        []Checkpoint // produce times by offset
+	// lostInFailure: its owner lost it while no rebalance was open, so it
+	// waits for the coordinator to notice (the model's rule, sim/group.go).
+	lostInFailure bool
+	cause         int
+	since         float64
+	pauseStart    float64
+	processed     intervals
+	index         []Checkpoint // produce times by offset
 }
 
 const (
@@ -332,7 +335,7 @@ func (r *groupReplay) apply(f *fact) {
 		p.owned = now
 		for _, tp := range sortedKeys(now) {
 			if pt := r.byTP[tp]; pt != nil {
-				pt.owner, pt.revoking, pt.everAssigned = p, false, true
+				pt.owner, pt.revoking, pt.everAssigned, pt.lostInFailure = p, false, true, false
 			}
 		}
 	case "revoked", "lost":
@@ -347,6 +350,7 @@ func (r *groupReplay) apply(f *fact) {
 			delete(p.owned, tp)
 			if pt := r.byTP[tp]; pt != nil && pt.owner == p && !keep {
 				pt.owner, pt.revoking = nil, false
+				pt.lostInFailure = f.kind == "lost" && !r.rbOpen
 			}
 		}
 	case "proc":
@@ -455,7 +459,7 @@ func shortID(id string) string {
 	return id
 }
 
-// ---- classic rebalances (as models/rebalance.go books them) ----
+// ---- classic rebalances (as metrics/recorder.go books them) ----
 
 func (r *groupReplay) openRebalance(reason string) {
 	if r.openRow >= 0 {
@@ -465,6 +469,7 @@ func (r *groupReplay) openRebalance(reason string) {
 	r.openRow = len(r.rows) - 1
 	if !r.rbOpen {
 		r.rbOpen, r.rbStart, r.rbFormation = true, r.now, !r.everStable
+		r.failureNoticed()
 	}
 }
 
@@ -493,7 +498,7 @@ func (r *groupReplay) closeClassic(gen int, empty bool) {
 }
 
 // formedWith reports whether every initially started consumer whose process
-// is running is a member (models' group.formedWith).
+// is running is a member (the model's group.maybeFormed, sim/group.go).
 func (r *groupReplay) formedWith(isMember func(*proc) bool) bool {
 	for slot := 0; slot < r.g.Consumers; slot++ {
 		p := r.current(slot)
@@ -543,7 +548,7 @@ func (r *groupReplay) noteRevoked(n int64) {
 	}
 }
 
-// ---- KIP-848 target epochs (as models/kip848.go books them) ----
+// ---- KIP-848 target epochs (as protocol/consumer books them) ----
 
 func (r *groupReplay) kidentity(id string) string {
 	if p := r.byID[id]; p != nil && p.instance != "" {
@@ -585,6 +590,7 @@ func (r *groupReplay) newTarget(bl *BrokerLine) {
 	}
 	if !r.rbOpen {
 		r.rbOpen, r.rbStart, r.rbFormation = true, r.now, first || !r.everStable
+		r.failureNoticed()
 	}
 	r.checkReconciled()
 }
@@ -628,17 +634,31 @@ func (r *groupReplay) aliveMembers() int {
 	return n
 }
 
-// classify is models' group.classify on the replayed state.
+// failureNoticed: a rebalance opened, so what a failure left unowned now
+// waits for the rebalance.
+func (r *groupReplay) failureNoticed() {
+	for _, pt := range r.parts {
+		pt.lostInFailure = false
+	}
+}
+
+// classify is the model's group.classify (sim/group.go) on the replayed
+// state.
 func (r *groupReplay) classify(pt *part) int {
 	o := pt.owner
 	switch {
 	case o == nil && (!pt.everAssigned || !r.everStable || r.aliveMembers() == 0):
 		return causeUnassigned
+	case o == nil && pt.lostInFailure:
+		return causeFailure
 	case o == nil:
 		return causeRebalance
 	case !o.alive || o.stalled:
 		return causeFailure
 	case pt.revoking:
+		if !r.everStable {
+			return causeUnassigned // the group's formation, not a rebalance
+		}
 		return causeRebalance
 	}
 	return causeNone
@@ -723,9 +743,20 @@ func (r *groupReplay) sample(s *Sample) {
 	prevLEO := r.prevLEO
 	r.prevLEO = leo
 	idle := 0
-	for _, p := range r.procs {
-		if p.alive && p.assigned && len(p.owned) == 0 {
-			idle++
+	if r.g.Protocol == scenario.ProtocolConsumer {
+		// As the model counts it (docs/metrics.md): a running member whose
+		// target assignment, as the coordinator describes it, is empty (a
+		// member no target has included yet has none).
+		for _, sm := range s.Groups[r.g.Name].Members {
+			if p := r.byID[sm.ID]; p != nil && p.alive && len(sm.Target) == 0 {
+				idle++
+			}
+		}
+	} else {
+		for _, p := range r.procs {
+			if p.alive && p.assigned && len(p.owned) == 0 {
+				idle++
+			}
 		}
 	}
 	members := len(s.Groups[r.g.Name].Members)
@@ -818,7 +849,7 @@ func (r *groupReplay) finish() {
 
 // classicMoves counts, generation by generation, partitions given to a
 // member other than their last owner while that owner is still in the
-// group (models' countMoves), from the members' assignment callbacks.
+// group (as metrics/recorder.go counts moves), from the members' assignment callbacks.
 func (r *groupReplay) classicMoves() {
 	type got struct {
 		id    string

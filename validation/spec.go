@@ -396,7 +396,7 @@ type pending struct {
 }
 
 // resolveEvents replays the events over the slots of each group, as the
-// simulator does (models' applyEvent): `member` is a slot index, `count`
+// simulator does (sim/scenario.go's applyEvent): `member` is a slot index, `count`
 // the newest alive slots; restarts and rolling restarts stop a slot and
 // start it again after its downtime.
 func resolveEvents(sc *scenario.Scenario, rnd *rand.Rand) ([]Action, error) {

@@ -134,10 +134,13 @@ func (c *Coordinator) Committed(tp TP) (int64, bool) { return c.offsets.Get(tp) 
 func (c *Coordinator) Generation() int32             { return c.targetEpoch }
 func (c *Coordinator) Members() int                  { return len(c.members) }
 
-// Idle reports whether p is a member whose target assignment is empty.
+// Idle reports whether p is a member whose target assignment is empty. A
+// member no target has included yet counts: until the next computation
+// (at most one assignment interval after its join) Kafka's target for it
+// is empty, and describe shows it with nothing assigned.
 func (c *Coordinator) Idle(p protocol.Proc) bool {
 	m := c.byProc[p]
-	return m != nil && m.targeted && len(m.target) == 0
+	return m != nil && len(m.target) == 0
 }
 
 // Has reports whether process p is a member.
