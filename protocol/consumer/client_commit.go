@@ -98,11 +98,14 @@ func (c *Client) leaveGroup(now Time) {
 			c.tracef("revokes %s", c.cfg.Topology.Join(c.owned))
 			c.out.Add(protocol.Effect{Kind: protocol.Revoke, Parts: c.owned, Gen: c.epoch, Eager: true})
 		}
-		c.owned = nil
 		if c.cfg.RevokeCallback {
-			c.startCallback(func(now Time) { c.sendLeave(); c.stop() })
+			// The assignment is cleared when the callback returns
+			// (leaveGroup's clearAssignment): heartbeats sent meanwhile
+			// still own it, so no other member is given it yet.
+			c.startCallback(func(now Time) { c.owned = nil; c.sendLeave(); c.stop() })
 			return
 		}
+		c.owned = nil
 	}
 	c.sendLeave()
 	c.stop()
