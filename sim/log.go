@@ -175,7 +175,7 @@ func (l *plog) trim(off int64) {
 	for l.head+1 < len(l.index) && l.index[l.head+1].Offset <= off {
 		l.head++
 	}
-	if l.head > 256 && l.head > len(l.index)/2 {
+	if l.head > 16 && l.head > len(l.index)/2 {
 		n := copy(l.index, l.index[l.head:])
 		l.index = l.index[:n]
 		l.head = 0
