@@ -2,7 +2,6 @@ package classic
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,22 +24,7 @@ import (
 // respond answers the oldest request of KIND in flight. Output: one line per
 // effect, and the gate (may poll() return records?) when it changes.
 func TestClientScripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/client/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no scripts")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			var h *clientHarness
-			script.Run(t, f, func(c *script.Cmd) []string {
-				if c.Name == "new" {
-					h = newClientHarness(c)
-					return nil
-				}
-				return h.do(c)
-			})
-		})
-	}
+	script.RunDir(t, "testdata/client", func(c *script.Cmd) script.Harness { return newClientHarness(c) })
 }
 
 type clientHarness struct {
@@ -67,7 +51,7 @@ func newClientHarness(c *script.Cmd) *clientHarness {
 	return &clientHarness{w: w, c: NewClient(cfg, false), gate: "blocked"}
 }
 
-func (h *clientHarness) do(c *script.Cmd) []string {
+func (h *clientHarness) Do(c *script.Cmd) []string {
 	now := h.w.Now
 	switch c.Name {
 	case "start":

@@ -2,7 +2,6 @@ package classic
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,22 +29,7 @@ import (
 // A member's id and generation default to what the coordinator last told
 // it. Output: one line per effect.
 func TestCoordinatorScripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/coordinator/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no scripts")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			var h *coordHarness
-			script.Run(t, f, func(c *script.Cmd) []string {
-				if c.Name == "new" {
-					h = newCoordHarness(c)
-					return nil
-				}
-				return h.do(c)
-			})
-		})
-	}
+	script.RunDir(t, "testdata/coordinator", func(c *script.Cmd) script.Harness { return newCoordHarness(c) })
 }
 
 type coordHarness struct {
@@ -65,7 +49,7 @@ func newCoordHarness(c *script.Cmd) *coordHarness {
 		names: map[string]protocol.Proc{}}
 }
 
-func (h *coordHarness) do(c *script.Cmd) []string {
+func (h *coordHarness) Do(c *script.Cmd) []string {
 	now := h.w.Now
 	var p protocol.Proc
 	if len(c.Args) > 0 {

@@ -2,7 +2,6 @@ package consumer
 
 import (
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,22 +24,7 @@ import (
 // owned=- sends no owned partitions (the client sends them only when they
 // changed).
 func TestCoordinatorScripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/coordinator/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no scripts")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			var h *coordHarness
-			script.Run(t, f, func(c *script.Cmd) []string {
-				if c.Name == "new" {
-					h = newCoordHarness(c)
-					return nil
-				}
-				return h.do(c)
-			})
-		})
-	}
+	script.RunDir(t, "testdata/coordinator", func(c *script.Cmd) script.Harness { return newCoordHarness(c) })
 }
 
 type coordHarness struct {
@@ -58,7 +42,7 @@ func newCoordHarness(c *script.Cmd) *coordHarness {
 	return &coordHarness{w: w, c: NewCoordinator(cfg, false), epoch: map[protocol.Proc]int32{}, owned: map[protocol.Proc][]protocol.TP{}}
 }
 
-func (h *coordHarness) do(c *script.Cmd) []string {
+func (h *coordHarness) Do(c *script.Cmd) []string {
 	now := h.w.Now
 	var p protocol.Proc
 	if len(c.Args) > 0 {

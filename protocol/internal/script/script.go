@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -129,4 +130,35 @@ func parseCmd(s string, line int) (*Cmd, error) {
 		}
 	}
 	return c, nil
+}
+
+// Harness runs a script's commands after its "new": what one machine's
+// test builds from that first command.
+type Harness interface {
+	Do(c *Cmd) []string
+}
+
+// RunDir runs every script in dir: each starts with a "new" command, which
+// start turns into the harness that runs the rest.
+func RunDir(t *testing.T, dir string, start func(c *Cmd) Harness) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if len(files) == 0 {
+		t.Fatalf("no scripts in %s", dir)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			var h Harness
+			Run(t, f, func(c *Cmd) []string {
+				if c.Name == "new" {
+					h = start(c)
+					return nil
+				}
+				if h == nil {
+					t.Fatalf("%s:%d: %s before new", f, c.Line, c.Name)
+				}
+				return h.Do(c)
+			})
+		})
+	}
 }
