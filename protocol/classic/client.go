@@ -102,6 +102,9 @@ type Client struct {
 	rejoinNeeded     bool
 	needsJoinPrepare bool
 	prepareCommitted bool // onJoinPrepare's commit came back
+	// prepareRetryAt: onJoinPrepare's commit failed retriably; it commits
+	// again, what was consumed by then, at a poll() from this time on.
+	prepareRetryAt Time
 	isLeader         bool
 
 	owned []TP // SubscriptionState's assignment
@@ -267,8 +270,12 @@ func (c *Client) backoff() Time {
 }
 
 func (c *Client) retryAfterBackoff(now Time, what retry) {
+	c.retryAfterBackoffAt(now.Add(c.backoff()), what)
+}
+
+func (c *Client) retryAfterBackoffAt(at Time, what retry) {
 	c.retryWhat = what
-	c.retry.Arm(&c.out, protocol.TimerID{Kind: timerRetry}, now+c.backoff())
+	c.retry.Arm(&c.out, protocol.TimerID{Kind: timerRetry}, at)
 }
 
 func (c *Client) onRetry(now Time) {
@@ -374,6 +381,9 @@ func (c *Client) onJoinPrepare(now Time) bool {
 	valid := c.generation >= 0 && c.memberID != ""
 	if c.cfg.AutoCommit && valid && len(c.owned) > 0 && !c.prepareCommitted {
 		if !c.pendingCommit(commitPrepare) {
+			if now < c.prepareRetryAt {
+				return false // backing off (the retry timer wakes the poll)
+			}
 			if c.eager() {
 				c.out.Add(protocol.Effect{Kind: protocol.PauseFetch, Parts: slices.Clone(c.owned)})
 			}

@@ -62,6 +62,12 @@ func (c *Client) onCommitResponse(now Time, m *Message) {
 		case why == commitAuto:
 		case why == commitPrepare && !(c.needsJoinPrepare && !c.prepareCommitted):
 			// The join it was for went ahead without it.
+		case why == commitPrepare:
+			// onJoinPrepare makes a new async commit after the backoff, at
+			// a poll(): of what was consumed then, never the old offsets
+			// (an auto commit may have carried newer ones meanwhile).
+			c.prepareRetryAt = now.Add(c.backoff())
+			c.retryAfterBackoffAt(c.prepareRetryAt, retryJoin)
 		default:
 			// The same offsets again: they are what was consumed when the
 			// commit was made, whatever the member fetched since.
