@@ -105,7 +105,7 @@ type Client struct {
 	// prepareRetryAt: onJoinPrepare's commit failed retriably; it commits
 	// again, what was consumed by then, at a poll() from this time on.
 	prepareRetryAt Time
-	isLeader         bool
+	isLeader       bool
 
 	owned []TP // SubscriptionState's assignment
 	// userData is the StickyAssignor's memory: the last assignment and its
