@@ -40,9 +40,12 @@ type keyDef struct {
 	whyMax   string   // kFloat: the reason for fmax, for the message
 	gt       bool     // kFloat and kDuration: strictly greater than the minimum
 	enum     []string // kEnum, kStrategy
-	fixed    bool     // may not be set by [[variants]] or [sweep]
-	defDoc   string   // the default as `simulate list` shows it, when def alone would mislead
-	doc      string
+	// alias maps another spelling of a kEnum or kStrategy value (a Java
+	// class name) to its enum value, or says why it is refused (msg).
+	alias  func(s string) (canon, msg string)
+	fixed  bool   // may not be set by [[variants]] or [sweep]
+	defDoc string // the default as `simulate list` shows it, when def alone would mislead
+	doc    string
 }
 
 // section is the set of keys of one kind of table.
@@ -106,7 +109,9 @@ func enum(name string, names []string, doc string) keyDef {
 }
 
 func required(d keyDef) keyDef { d.req = true; d.def = nil; return d }
-func fixed(d keyDef) keyDef    { d.fixed = true; return d }
+
+func withAlias(d keyDef, alias func(string) (string, string)) keyDef { d.alias = alias; return d }
+func fixed(d keyDef) keyDef                                          { d.fixed = true; return d }
 
 var topSection = (&section{
 	what: "experiment", pattern: "", variable: true,
@@ -186,10 +191,13 @@ var groupSection = (&section{
 		dur("revoke_time", "0s", false, "time spent in onPartitionsRevoked"),
 		dur("assignment_time", "0s", false, "time the leader's assignor takes"),
 		dur("startup_jitter", "1s", false, "each consumer process starts (first request) after a random delay up to this: pods do not start in the same millisecond"),
-		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames,
-			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky (not with group.protocol = consumer: see group.remote.assignor)"},
+		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames, alias: strategyAlias,
+			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky, or their Java classes " +
+				"(org.apache.kafka.clients.consumer.CooperativeStickyAssignor), as a list or Kafka's comma-separated string " +
+				"(not with group.protocol = consumer: see group.remote.assignor)"},
 		enum("group.protocol", protocolNames, "classic or consumer (KIP-848)"),
-		enum("group.remote.assignor", remoteNames, "server-side assignor with group.protocol = consumer: uniform or range"),
+		withAlias(enum("group.remote.assignor", remoteNames, "server-side assignor with group.protocol = consumer: uniform or range "+
+			"(the names the broker knows; it refuses class names)"), remoteAlias),
 		ms("session.timeout.ms", 45000, 1, maxJavaInt, "a classic member silent this long is removed (not with group.protocol = consumer: see broker.group.consumer.session.timeout.ms)"),
 		ms("heartbeat.interval.ms", 3000, 1, maxJavaInt, "classic heartbeat period, lower than session.timeout.ms (not with group.protocol = consumer)"),
 		ms("max.poll.interval.ms", 300000, 1, maxJavaInt, "longest gap between polls; also the rebalance timeout"),

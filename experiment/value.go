@@ -362,6 +362,14 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			c.fail(lp.path(), fmt.Sprintf("must be one of %s, not %s", strings.Join(d.enum, ", "), describe(raw)))
 			return v
 		}
+		if d.alias != nil {
+			canon, msg := d.alias(s)
+			if msg != "" {
+				c.fail(lp.path(), msg)
+				return v
+			}
+			s = canon
+		}
 		i := indexOf(d.enum, s)
 		if i < 0 {
 			c.fail(lp.path(), fmt.Sprintf("%q must be one of %s", s, strings.Join(d.enum, ", ")))
@@ -395,6 +403,15 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 				return v
 			}
 			list = []any{x}
+			if strings.Contains(x, ",") {
+				// Kafka's list syntax, as pasted from a .properties file:
+				// "a, b" is [a, b] (ConfigDef splits on commas and the
+				// white space around them).
+				list = nil
+				for _, part := range strings.Split(x, ",") {
+					list = append(list, strings.TrimSpace(part))
+				}
+			}
 		case []any:
 			list = x
 		default:
@@ -409,9 +426,23 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 		seen := make(map[string]bool, len(list)) // NB: lookup only
 		for i, e := range list {
 			s, isStr := e.(string)
+			msg := ""
+			if isStr && d.alias != nil {
+				orig := s
+				s, msg = d.alias(s)
+				if msg == "" && s != orig && seen[s] {
+					msg = fmt.Sprintf("%q is %q, listed twice", orig, s)
+				}
+			}
 			switch {
 			case !isStr:
 				c.fail(lp.path().at(i), "must be a string, not "+describe(e))
+				ok = false
+			case msg != "":
+				c.fail(lp.path().at(i), msg)
+				ok = false
+			case s == "":
+				c.fail(lp.path().at(i), "must not be empty")
 				ok = false
 			case d.kind == kStrategy && indexOf(d.enum, s) < 0:
 				c.fail(lp.path().at(i), fmt.Sprintf("%q must be one of %s", s, strings.Join(d.enum, ", ")))

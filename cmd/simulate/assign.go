@@ -169,10 +169,7 @@ func parseAssignInput(src string, data []byte, override string) (*assignors.Grou
 	if err := assignRackLimit(in, override); err != nil {
 		return nil, "", fmt.Errorf("%s: %v", src, err)
 	}
-	name := in.Assignor
-	if override != "" {
-		name = override
-	}
+	name := assignorName(in.Assignor, override)
 	if name == "" {
 		return nil, "", fmt.Errorf("%s: no assignor: give \"assignor\" or --assignor (one of %s)", src, strings.Join(assignors.Names(), ", "))
 	}
@@ -533,10 +530,7 @@ func assignLimits(in assignInput) error {
 
 // assignRackLimit applies assignMaxRackWork.
 func assignRackLimit(in assignInput, override string) error {
-	name := in.Assignor
-	if override != "" {
-		name = override
-	}
+	name := assignorName(in.Assignor, override)
 	if name != "sticky" && name != "cooperative-sticky" || len(in.Replicas) == 0 {
 		return nil
 	}
@@ -556,4 +550,17 @@ func assignRackLimit(in assignInput, override string) error {
 			"(Kafka's algorithm may move partitions one at a time, work that grows with that product)", len(in.Members), total, name, assignMaxRackWork)
 	}
 	return nil
+}
+
+// assignorName is the assignor asked for (--assignor over the input's), as
+// our name: Kafka's class names, as a Java config holds them, are mapped.
+func assignorName(input, override string) string {
+	name := input
+	if override != "" {
+		name = override
+	}
+	if n, ok := assignors.FromJavaClass(name); ok {
+		return n
+	}
+	return name
 }

@@ -116,3 +116,26 @@ func TestAssignBadInputExitsTwo(t *testing.T) {
 		}
 	}
 }
+
+// Kafka's class names, as a Java config names assignors, give the same
+// answers as our names.
+func TestAssignTakesJavaClassNames(t *testing.T) {
+	for class, name := range map[string]string{
+		"org.apache.kafka.clients.consumer.RangeAssignor":             "range",
+		"org.apache.kafka.clients.consumer.RoundRobinAssignor":        "roundrobin",
+		"org.apache.kafka.clients.consumer.StickyAssignor":            "sticky",
+		"org.apache.kafka.clients.consumer.CooperativeStickyAssignor": "cooperative-sticky",
+		"org.apache.kafka.coordinator.group.assignor.UniformAssignor": "uniform",
+		"org.apache.kafka.coordinator.group.assignor.RangeAssignor":   "server-range",
+	} {
+		_, want, _ := sim(t, specAssign, "assign", "--assignor", name)
+		code, got, e := sim(t, specAssign, "assign", "--assignor", class)
+		if code != 0 || got != want {
+			t.Errorf("--assignor %s: exit %d (%s)\n got %s\nwant %s", class, code, e, got, want)
+		}
+		in := strings.Replace(specAssign, `"assignor": "range"`, `"assignor": "`+class+`"`, 1)
+		if code, got, e := sim(t, in, "assign"); code != 0 || got != want {
+			t.Errorf(`"assignor": %q: exit %d (%s)\n got %s\nwant %s`, class, code, e, got, want)
+		}
+	}
+}
