@@ -3,6 +3,7 @@ package experiment
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 // Java class names, as pasted from a Java service's config, name the same
@@ -62,5 +63,33 @@ func TestAssignorNamesRefusedWithTheReason(t *testing.T) {
 			}
 			checkErrorShape(t, err)
 		})
+	}
+}
+
+// [slo] objectives are named after the metrics they bound; the names used
+// before are still read, and a number is a count of the name's unit.
+func TestSLONamesAndAliases(t *testing.T) {
+	want := &SLO{MaxLag: 500, MaxLagTime: 30 * time.Second, P99Latency: 1500 * time.Millisecond, MaxPause: 20 * time.Second}
+	for _, src := range []string{
+		"[slo]\nlag_max = 500\nlag_time_s_max = \"30s\"\nlatency_ms_p99 = \"1.5s\"\npartition_pause_s_max_single = \"20s\"\n",
+		"[slo]\nlag_max = 500\nlag_time_s_max = 30\nlatency_ms_p99 = 1500\npartition_pause_s_max_single = 20.0\n",
+		"[slo]\nmax_lag = 500\nmax_lag_time = \"30s\"\np99_latency = \"1.5s\"\nmax_pause = \"20s\"\n",
+	} {
+		x := mustParse(t, g(src))
+		if !reflect.DeepEqual(x.SLO, want) {
+			t.Errorf("%s: slo %+v, want %+v", src, x.SLO, want)
+		}
+	}
+	for _, c := range []struct{ src, want string }{
+		{"[slo]\nmax_lag_time = \"30s\"\nlag_time_s_max = \"20s\"\n",
+			"x.toml:9: slo.max_lag_time: max_lag_time is the older name of lag_time_s_max, also set: give one (lag_time_s_max)"},
+		{"[slo]\nlag_time_s_max = -3\n", "x.toml:9: slo.lag_time_s_max: -3 must be from 0 to 87600h (10 years)"},
+		{"[slo]\nlatency_ms_p99 = true\n", `x.toml:9: slo.latency_ms_p99: must be a duration string such as "30s" or a number of milliseconds, not the boolean true`},
+		{"[slo]\nlag_time_s_max = 0\n", `x.toml:9: slo.lag_time_s_max: "0s" must be greater than 0`},
+	} {
+		_, err := Parse("x.toml", []byte(g(c.src)))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: error\n got %v\nwant %s", c.src, err, c.want)
+		}
 	}
 }
