@@ -93,9 +93,9 @@ func (g *gen) experiment(seed uint64) string {
 	g.variantsAndSweep()
 	if g.chance(0.3) {
 		g.line("[slo]")
-		g.line("max_lag_time = %q", g.pick("5s", "30s"))
-		g.line("p99_latency = %q", g.pick("1s", "10s"))
-		g.line("max_pause = %q", g.pick("10s", "1m"))
+		g.line("lag_time_s_max = %q", g.pick("5s", "30s"))
+		g.line("latency_ms_p99 = %q", g.pick("1s", "10s"))
+		g.line("partition_pause_s_max_single = %q", g.pick("10s", "1m"))
 		g.line("warmup = %q", g.pick("10s", "30s"))
 	}
 	return g.b.String()

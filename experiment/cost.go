@@ -107,6 +107,7 @@ type runCost struct {
 	chartsFixed float64
 	steps       float64
 	series      float64 // bytes of its timeseries rows kept in memory by describe
+	rows        float64 // CSV rows it writes, each starting with the run's columns
 	drivers     []driver
 }
 
@@ -277,6 +278,7 @@ func estimate(c *checker, sc *scenario.Scenario, eventPaths []keyPath) *runCost 
 		longestGroup = max(longestGroup, len(g.Name))
 	}
 	rows := samples * float64(len(sc.Groups))
+	rc.rows = rows
 	add(costOutput, rows*(bytesPerCSVRow+float64(longestGroup)+40),
 		fmt.Sprintf("%s timeseries rows (duration / sample_interval x %d group(s))", num(rows), len(sc.Groups)), samplePath, durationPath)
 	rc.output += float64(len(sc.Groups)) * 1500 // summary rows
@@ -346,7 +348,7 @@ func (x *Experiment) Check(b Budget) (Costs, []string, error) {
 			peak, worst = mem, rc
 		}
 		retained += rc.retain
-		total.Output += rc.output + float64(len(x.Runs[i].ID))*rc.output/200 // run ids in rows, roughly
+		total.Output += rc.output + rc.rows*runColumnBytes(&x.Runs[i])
 		total.Steps += rc.steps
 	}
 	if worst == nil {
@@ -500,3 +502,14 @@ func loadMessage(bytes float64) string {
 
 // maxLoadMemory bounds the loader's own expansion.
 const maxLoadMemory = 1 << 30
+
+// runColumnBytes is what the run's columns add to each CSV row it writes:
+// its id (quoted when it holds commas), variant, seed and sweep values,
+// with their commas.
+func runColumnBytes(r *Run) float64 {
+	n := len(r.ID) + 2 + len(r.Variant) + 1 + 20 + 1
+	for _, p := range r.Point {
+		n += len(fmt.Sprint(p.Value)) + 3
+	}
+	return float64(n)
+}

@@ -3,7 +3,10 @@
 //
 // It owns:
 //   - the format: every key, its type, bounds and default (keys.go is the one
-//     place defaults live; Parameters() lists them for `simulate list`);
+//     place defaults live; Sections() lists every table and key for
+//     `simulate list`), the older names still read ([slo]'s 0.1.0 names),
+//     and the other spellings of values (Kafka's Java assignor classes,
+//     assignornames.go);
 //   - the checks, each reported as FILE:LINE: KEY: message naming what is
 //     allowed, collected so that one pass shows every problem (ErrorList);
 //   - line numbers: BurntSushi/toml decodes the values but gives no key

@@ -186,7 +186,7 @@ var badCases = []struct {
 	{"events not an array", g("[events]\nat = 1\n"), "x.toml:8: events: must be an array of tables ([[events]]), not a table"},
 
 	// SLO.
-	{"slo empty", g("[slo]\nwarmup = \"1m\"\n"), "x.toml:8: slo: needs at least one objective: max_lag, max_lag_time, p99_latency or max_pause"},
+	{"slo empty", g("[slo]\nwarmup = \"1m\"\n"), "x.toml:8: slo: needs at least one objective: lag_max, lag_time_s_max, latency_ms_p99, partition_pause_s_max_single"},
 	{"slo zero lag", g("[slo]\nmax_lag = 0\n"), "x.toml:9: slo.max_lag: 0 must be at least 1"},
 	{"slo warmup too long", g("[slo]\nmax_pause = \"1s\"\nwarmup = \"10m\"\n"), `x.toml:10: slo.warmup: "10m" must be shorter than duration (10m)`},
 

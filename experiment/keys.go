@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
@@ -32,7 +33,8 @@ const (
 type keyDef struct {
 	name     string
 	kind     kind
-	def      any // the default in decoded TOML form (int64, float64, string, bool, []any); nil: none
+	unit     time.Duration // kDuration: a TOML number is a count of this unit (0: strings only)
+	def      any           // the default in decoded TOML form (int64, float64, string, bool, []any); nil: none
 	req      bool
 	min, max int64 // kInt and kMillis as written; kDuration in nanoseconds
 	fmin     float64
@@ -40,14 +42,22 @@ type keyDef struct {
 	whyMax   string   // kFloat: the reason for fmax, for the message
 	gt       bool     // kFloat and kDuration: strictly greater than the minimum
 	enum     []string // kEnum, kStrategy
-	fixed    bool     // may not be set by [[variants]] or [sweep]
-	defDoc   string   // the default as `simulate list` shows it, when def alone would mislead
-	doc      string
+	// alias maps another spelling of a kEnum or kStrategy value (a Java
+	// class name) to its enum value, or says why it is refused (msg).
+	alias  func(s string) (canon, msg string)
+	fixed  bool   // may not be set by [[variants]] or [sweep]
+	defDoc string // the default as `simulate list` shows it, when def alone would mislead
+	doc    string
+	// aliasOf names the key this one is an older spelling of (a table
+	// takes either, not both).
+	aliasOf string
 }
 
 // section is the set of keys of one kind of table.
 type section struct {
 	what     string // for messages: "group", "producer", ...
+	title    string // for `simulate list`: the table as written, e.g. "[groups.NAME]"
+	about    string // for `simulate list`: what the table is
 	pattern  string // path pattern for Parameters(), e.g. "groups.NAME."
 	variable bool   // its keys can be overridden (subject to keyDef.fixed)
 	defs     []keyDef
@@ -106,10 +116,13 @@ func enum(name string, names []string, doc string) keyDef {
 }
 
 func required(d keyDef) keyDef { d.req = true; d.def = nil; return d }
-func fixed(d keyDef) keyDef    { d.fixed = true; return d }
+
+func withAlias(d keyDef, alias func(string) (string, string)) keyDef { d.alias = alias; return d }
+func fixed(d keyDef) keyDef                                          { d.fixed = true; return d }
 
 var topSection = (&section{
 	what: "experiment", pattern: "", variable: true,
+	title: "top level (keys before any [table])", about: "the experiment as a whole: its name, how long each run simulates, its seeds, how often it samples",
 	defs: []keyDef{
 		fixed(keyDef{name: "name", kind: kText, defDoc: "the file name without .toml",
 			doc: "the experiment's name (letters, digits, '-', '_', '.'); names results/<name>/"}),
@@ -126,6 +139,7 @@ var topSection = (&section{
 
 var brokerSection = (&section{
 	what: "broker", pattern: "broker.", variable: true,
+	title: "[broker]", about: "the group coordinator's settings (Kafka's broker config names) and the network",
 	defs: []keyDef{
 		ms("group.initial.rebalance.delay.ms", 3000, 0, maxJavaInt, "wait for more members before an empty group's first rebalance completes"),
 		dur("network_latency", "1ms", false, "one-way latency between clients and brokers"),
@@ -146,6 +160,7 @@ var brokerSection = (&section{
 
 var topicSection = (&section{
 	what: "topic", pattern: "topics.NAME.", variable: true,
+	title: "[topics.NAME]", about: "a topic; NAME is its name",
 	defs: []keyDef{
 		required(integer("partitions", nil, 1, maxPartition, "partition count")),
 	},
@@ -153,6 +168,7 @@ var topicSection = (&section{
 
 var producerSection = (&section{
 	what: "producer", pattern: "producers.NAME.", variable: true,
+	title: "[producers.NAME]", about: "a producer writing to one topic",
 	defs: []keyDef{
 		required(keyDef{name: "topic", kind: kName, doc: "the topic written to"}),
 		required(keyDef{name: "rate", kind: kFloat, fmin: 0, doc: "records per second"}),
@@ -166,6 +182,7 @@ var producerSection = (&section{
 
 var rateChangeSection = (&section{
 	what: "rate change", pattern: "producers.NAME.rate_changes[].",
+	title: "[[producers.NAME.rate_changes]]", about: "a change of a producer's rate at a moment (one table per change)",
 	defs: []keyDef{
 		required(dur("at", "", false, "when the rate changes (before duration)")),
 		required(keyDef{name: "rate", kind: kFloat, fmin: 0, doc: "records per second from then on"}),
@@ -174,6 +191,7 @@ var rateChangeSection = (&section{
 
 var groupSection = (&section{
 	what: "group", pattern: "groups.NAME.", variable: true,
+	title: "[groups.NAME]", about: "a consumer group; NAME is its group.id. Quoted keys are the Java consumer's own settings",
 	defs: []keyDef{
 		required(keyDef{name: "topics", kind: kNames, doc: "topics the group subscribes to"}),
 		required(integer("consumers", nil, 0, maxMembers, "members started at t = 0")),
@@ -186,10 +204,13 @@ var groupSection = (&section{
 		dur("revoke_time", "0s", false, "time spent in onPartitionsRevoked"),
 		dur("assignment_time", "0s", false, "time the leader's assignor takes"),
 		dur("startup_jitter", "1s", false, "each consumer process starts (first request) after a random delay up to this: pods do not start in the same millisecond"),
-		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames,
-			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky (not with group.protocol = consumer: see group.remote.assignor)"},
+		{name: "partition.assignment.strategy", kind: kStrategy, def: []any{"range", "cooperative-sticky"}, enum: strategyNames, alias: strategyAlias,
+			doc: "assignors in preference order: range, roundrobin, sticky, cooperative-sticky, or their Java classes " +
+				"(org.apache.kafka.clients.consumer.CooperativeStickyAssignor), as a list or Kafka's comma-separated string " +
+				"(not with group.protocol = consumer: see group.remote.assignor)"},
 		enum("group.protocol", protocolNames, "classic or consumer (KIP-848)"),
-		enum("group.remote.assignor", remoteNames, "server-side assignor with group.protocol = consumer: uniform or range"),
+		withAlias(enum("group.remote.assignor", remoteNames, "server-side assignor with group.protocol = consumer: uniform or range "+
+			"(the names the broker knows; it refuses class names)"), remoteAlias),
 		ms("session.timeout.ms", 45000, 1, maxJavaInt, "a classic member silent this long is removed (not with group.protocol = consumer: see broker.group.consumer.session.timeout.ms)"),
 		ms("heartbeat.interval.ms", 3000, 1, maxJavaInt, "classic heartbeat period, lower than session.timeout.ms (not with group.protocol = consumer)"),
 		ms("max.poll.interval.ms", 300000, 1, maxJavaInt, "longest gap between polls; also the rebalance timeout"),
@@ -208,6 +229,7 @@ var groupSection = (&section{
 
 var autoscalerSection = (&section{
 	what: "autoscaler", pattern: "groups.NAME.autoscaler.", variable: true,
+	title: "[groups.NAME.autoscaler]", about: "a KEDA-style autoscaler for the group: every polling_interval it wants ceil(lag / lag_threshold) consumers, within min_consumers..max_consumers, scaling down only after cooldown",
 	defs: []keyDef{
 		integer("lag_threshold", int64(1000), 1, math.MaxInt64, "target lag per consumer"),
 		integer("activation_lag_threshold", int64(0), 0, math.MaxInt64, "below this total lag the group scales to min_consumers"),
@@ -224,6 +246,7 @@ var autoscalerSection = (&section{
 // actionFields.
 var eventSection = (&section{
 	what: "event", pattern: "events[].",
+	title: "[[events]]", about: "something that happens to a group, a topic or a producer at a moment (one table per event); each action takes the fields listed under EVENT ACTIONS",
 	defs: []keyDef{
 		required(dur("at", "", false, "when the event happens (before duration)")),
 		required(keyDef{name: "action", kind: kEnum, enum: scenario.ActionNames(), doc: "what happens: " + strings.Join(scenario.ActionNames(), ", ")}),
@@ -260,20 +283,47 @@ var actionFields = [...][]string{
 
 var sloSection = (&section{
 	what: "slo", pattern: "slo.",
+	title: "[slo]", about: "service-level objectives every run is judged against, per group, from warmup on; a configuration passes when every seed passes. " +
+		"Each objective is named after the metric it bounds (docs/metrics.md; the verdicts name them so too); set at least one",
 	defs: []keyDef{
 		// NB: SLO treats zero as "not set", so an objective of 0 cannot be
 		// stored; it could never be met anyway (lag and pauses are never
 		// exactly zero at every sample), hence the strict lower bounds.
-		integer("max_lag", nil, 1, math.MaxInt64, "largest total lag (records) at any sample after warmup"),
-		dur("max_lag_time", "", true, "largest age of the oldest unprocessed record"),
-		dur("p99_latency", "", true, "largest p99 produce-to-processed latency"),
-		dur("max_pause", "", true, "longest time any one partition could not be fetched"),
+		integer("lag_max", nil, 1, math.MaxInt64, "largest total lag (records) at any sample"),
+		durUnit("lag_time_s_max", time.Second, "largest age of the oldest unprocessed record at any sample (a duration, or seconds)"),
+		durUnit("latency_ms_p99", time.Millisecond, "largest p99 produce-to-processed latency of the records first processed (a duration, or milliseconds)"),
+		durUnit("partition_pause_s_max_single", time.Second, "longest time any one partition could not be fetched (a duration, or seconds)"),
 		dur("warmup", "0s", false, "samples before this are not judged (shorter than duration)"),
+		// The names before the metrics' own were used (0.1.0); files
+		// written then keep working.
+		alias(integer("max_lag", nil, 1, math.MaxInt64, ""), "lag_max"),
+		alias(dur("max_lag_time", "", true, ""), "lag_time_s_max"),
+		alias(dur("p99_latency", "", true, ""), "latency_ms_p99"),
+		alias(dur("max_pause", "", true, ""), "partition_pause_s_max_single"),
 	},
 }).index()
 
+// SLOObjectives are the [slo] objectives' names, in the order verdicts list
+// them.
+var SLOObjectives = []string{"lag_max", "lag_time_s_max", "latency_ms_p99", "partition_pause_s_max_single"}
+
+// durUnit is a positive duration written as a string or as a number of
+// unit.
+func durUnit(name string, unit time.Duration, doc string) keyDef {
+	d := dur(name, "", true, doc)
+	d.unit = unit
+	return d
+}
+
+func alias(d keyDef, of string) keyDef {
+	d.aliasOf = of
+	d.doc = "the older name of " + of
+	return d
+}
+
 var variantSection = (&section{
 	what: "variant", pattern: "variants[].",
+	title: "[[variants]]", about: "a variant: the base file plus overrides by parameter path, e.g. \"groups.NAME.partition.assignment.strategy\" = \"cooperative-sticky\" (any key not marked fixed, outside [[events]] and [slo]); every variant runs once per seed, and the charts overlay them",
 	defs: []keyDef{
 		required(keyDef{name: "name", kind: kText, doc: "the variant's name (letters, digits, '-', '_', '.'); other keys are parameter paths"}),
 	},
@@ -282,33 +332,82 @@ var variantSection = (&section{
 // Param is one settable parameter, as `simulate list` shows it.
 type Param struct {
 	Path     string // pattern, e.g. "groups.NAME.session.timeout.ms"
+	Key      string // as written in its table: session.timeout.ms quoted, since it has dots
 	Default  string // as TOML, e.g. `45000`, `"1s"`, `["range", "cooperative-sticky"]`; "" when none
 	Required bool
-	Variable bool // may be set by [[variants]] and swept in [sweep]
-	Doc      string
+	Variable bool   // may be set by [[variants]] and swept in [sweep]
+	AliasOf  string // the key this one is an older name of ("" for most)
+	// DefaultText is set when Default describes the default in words
+	// rather than as a TOML value.
+	DefaultText bool
+	Doc         string
 }
 
-// Parameters lists every key an experiment file may set, in a fixed order:
-// top level, broker, topics, producers, groups, autoscaler, events, slo,
-// variants.
-func Parameters() []Param {
-	var out []Param
-	for _, s := range []*section{topSection, brokerSection, topicSection, producerSection, rateChangeSection,
-		groupSection, autoscalerSection, eventSection, sloSection, variantSection} {
+// Section is one table of an experiment file and its keys.
+type Section struct {
+	Title  string // "[groups.NAME]", or "top level"
+	About  string
+	Params []Param
+}
+
+var allSections = []*section{topSection, brokerSection, topicSection, producerSection, rateChangeSection,
+	groupSection, autoscalerSection, eventSection, variantSection, sloSection}
+
+// Sections lists every table an experiment file may have and its keys, in
+// a fixed order: top level, broker, topics, producers, rate changes,
+// groups, autoscaler, events, variants, sweep, slo.
+func Sections() []Section {
+	var out []Section
+	for _, s := range allSections {
+		if s == sloSection {
+			out = append(out, sweepSection())
+		}
+		sec := Section{Title: s.title, About: s.about}
 		for i := range s.defs {
 			d := &s.defs[i]
 			p := Param{
 				Path:     s.pattern + d.name,
+				Key:      d.name,
 				Default:  d.defDoc,
 				Required: d.req,
 				Variable: s.variable && !d.fixed,
+				AliasOf:  d.aliasOf,
 				Doc:      d.doc,
 			}
+			if strings.Contains(d.name, ".") {
+				p.Key = strconv.Quote(d.name)
+			}
+			p.DefaultText = p.Default != ""
 			if p.Default == "" && d.def != nil {
 				p.Default = tomlLiteral(d.def)
 			}
-			out = append(out, p)
+			sec.Params = append(sec.Params, p)
 		}
+		out = append(out, sec)
+	}
+	return out
+}
+
+// sweepSection describes [sweep], whose keys are parameter paths.
+func sweepSection() Section {
+	return Section{Title: "[sweep]",
+		About: "a what-if grid: each key is a parameter path (as in [[variants]]), each value a list or a numeric range; " +
+			"every variant runs at every point of the grid (the cross product of the values) with every seed, at most 10000 points",
+		Params: []Param{
+			{Path: "sweep.PATH", Key: `"groups.NAME.consumers"`, Default: "[4, 8, 16]", Doc: "a list of values, in the order the plan and the charts use"},
+			{Path: "sweep.PATH", Key: `"topics.NAME.partitions"`, Default: "{from = 12, to = 48, step = 12}", Doc: "a range: from, from + step, ... up to to"},
+		}}
+}
+
+// Parameters lists every key an experiment file may set, in the order of
+// Sections ([sweep], whose keys are paths, aside).
+func Parameters() []Param {
+	var out []Param
+	for _, s := range Sections() {
+		if s.Title == "[sweep]" {
+			continue
+		}
+		out = append(out, s.Params...)
 	}
 	return out
 }

@@ -186,10 +186,24 @@ func readSLO(c *checker, top tbl) (*SLO, *sloCheck) {
 		return nil, nil
 	}
 	c.unknown(t, sloSection)
-	get := func(k string) val { return c.get(t, sloSection, k) }
-	maxLag, lagTime, p99, pause, warmup := get("max_lag"), get("max_lag_time"), get("p99_latency"), get("max_pause"), get("warmup")
+	get := func(k string) val {
+		v := c.get(t, sloSection, k)
+		// An objective may also be written by its older name, not both.
+		for _, d := range sloSection.defs {
+			if d.aliasOf != k {
+				continue
+			}
+			if old := c.get(t, sloSection, d.name); old.set && v.set {
+				c.fail(t.p.key(d.name), fmt.Sprintf("%s is the older name of %s, also set: give one (%s)", d.name, k, k), t.p.key(k))
+			} else if old.set {
+				v = old
+			}
+		}
+		return v
+	}
+	maxLag, lagTime, p99, pause, warmup := get("lag_max"), get("lag_time_s_max"), get("latency_ms_p99"), get("partition_pause_s_max_single"), get("warmup")
 	if !maxLag.set && !lagTime.set && !p99.set && !pause.set {
-		c.fail(t.p, "needs at least one objective: max_lag, max_lag_time, p99_latency or max_pause")
+		c.fail(t.p, "needs at least one objective: "+strings.Join(SLOObjectives, ", "))
 	}
 	return &SLO{MaxLag: maxLag.i, MaxLagTime: lagTime.d, P99Latency: p99.d, MaxPause: pause.d, Warmup: warmup.d},
 		&sloCheck{warmup: warmup, path: t.p.key("warmup")}

@@ -428,7 +428,7 @@ func TestParameters(t *testing.T) {
 			t.Errorf("%s not listed", want.Path)
 			continue
 		}
-		got.Doc = ""
+		got.Doc, got.Key = "", ""
 		if got != want {
 			t.Errorf("%+v, want %+v", got, want)
 		}

@@ -305,14 +305,29 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 		v.d = time.Duration(n) * time.Millisecond // NB: max is a Java int, far from overflow
 	case kDuration:
 		s, isStr := raw.(string)
-		if !isStr {
-			c.fail(lp.path(), `must be a duration string such as "250ms", "45s" or "10m", not `+describe(raw))
+		var dd time.Duration
+		if n, isNum := number(raw); isNum && d.unit > 0 {
+			// A count of the key's unit (lag_time_s_max = 30).
+			s = formatFloat(n) + unitName(d.unit)
+			if math.IsNaN(n) || math.IsInf(n, 0) || n < 0 || n*float64(d.unit) > float64(d.max) {
+				c.fail(lp.path(), fmt.Sprintf("%s must be from 0 to %s", formatFloat(n), maxTimeText))
+				return v
+			}
+			dd = time.Duration(n * float64(d.unit))
+		} else if !isStr {
+			msg := `must be a duration string such as "250ms", "45s" or "10m", not ` + describe(raw)
+			if d.unit > 0 {
+				msg = fmt.Sprintf(`must be a duration string such as "30s" or a number of %s, not %s`, unitWord(d.unit), describe(raw))
+			}
+			c.fail(lp.path(), msg)
 			return v
-		}
-		dd, err := time.ParseDuration(s)
-		if err != nil {
-			c.fail(lp.path(), fmt.Sprintf(`%q is not a duration: write a number and a unit (ns, us, ms, s, m, h), e.g. "250ms", "45s", "1h30m"`, s))
-			return v
+		} else {
+			var err error
+			dd, err = time.ParseDuration(s)
+			if err != nil {
+				c.fail(lp.path(), fmt.Sprintf(`%q is not a duration: write a number and a unit (ns, us, ms, s, m, h), e.g. "250ms", "45s", "1h30m"`, s))
+				return v
+			}
 		}
 		if dd < 0 {
 			c.fail(lp.path(), fmt.Sprintf("%q must not be negative", s))
@@ -362,6 +377,14 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 			c.fail(lp.path(), fmt.Sprintf("must be one of %s, not %s", strings.Join(d.enum, ", "), describe(raw)))
 			return v
 		}
+		if d.alias != nil {
+			canon, msg := d.alias(s)
+			if msg != "" {
+				c.fail(lp.path(), msg)
+				return v
+			}
+			s = canon
+		}
 		i := indexOf(d.enum, s)
 		if i < 0 {
 			c.fail(lp.path(), fmt.Sprintf("%q must be one of %s", s, strings.Join(d.enum, ", ")))
@@ -395,6 +418,15 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 				return v
 			}
 			list = []any{x}
+			if strings.Contains(x, ",") {
+				// Kafka's list syntax, as pasted from a .properties file:
+				// "a, b" is [a, b] (ConfigDef splits on commas and the
+				// white space around them).
+				list = nil
+				for _, part := range strings.Split(x, ",") {
+					list = append(list, strings.TrimSpace(part))
+				}
+			}
 		case []any:
 			list = x
 		default:
@@ -409,9 +441,23 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 		seen := make(map[string]bool, len(list)) // NB: lookup only
 		for i, e := range list {
 			s, isStr := e.(string)
+			msg := ""
+			if isStr && d.alias != nil {
+				orig := s
+				s, msg = d.alias(s)
+				if msg == "" && s != orig && seen[s] {
+					msg = fmt.Sprintf("%q is %q, listed twice", orig, s)
+				}
+			}
 			switch {
 			case !isStr:
 				c.fail(lp.path().at(i), "must be a string, not "+describe(e))
+				ok = false
+			case msg != "":
+				c.fail(lp.path().at(i), msg)
+				ok = false
+			case s == "":
+				c.fail(lp.path().at(i), "must not be empty")
 				ok = false
 			case d.kind == kStrategy && indexOf(d.enum, s) < 0:
 				c.fail(lp.path().at(i), fmt.Sprintf("%q must be one of %s", s, strings.Join(d.enum, ", ")))
@@ -540,4 +586,29 @@ func quoteList(names []string) string {
 		q[i] = strconv.Quote(n)
 	}
 	return strings.Join(q, ", ")
+}
+
+// number reads a TOML integer or float.
+func number(raw any) (float64, bool) {
+	switch x := raw.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func unitName(u time.Duration) string {
+	if u == time.Millisecond {
+		return "ms"
+	}
+	return "s"
+}
+
+func unitWord(u time.Duration) string {
+	if u == time.Millisecond {
+		return "milliseconds"
+	}
+	return "seconds"
 }

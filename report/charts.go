@@ -184,16 +184,16 @@ func sloLines(s *experiment.SLO) []string {
 	}
 	var out []string
 	if s.MaxLag > 0 {
-		out = append(out, fmt.Sprintf("max_lag: lag at every sample after warmup at most %d records", s.MaxLag))
+		out = append(out, fmt.Sprintf("lag_max: lag at every sample after warmup at most %d records", s.MaxLag))
 	}
 	if s.MaxLagTime > 0 {
-		out = append(out, fmt.Sprintf("max_lag_time: oldest unprocessed record at most %v old", s.MaxLagTime))
+		out = append(out, fmt.Sprintf("lag_time_s_max: oldest unprocessed record at most %v old", s.MaxLagTime))
 	}
 	if s.P99Latency > 0 {
-		out = append(out, fmt.Sprintf("p99_latency: 99%% of records processed within %v of being produced", s.P99Latency))
+		out = append(out, fmt.Sprintf("latency_ms_p99: 99%% of records processed within %v of being produced", s.P99Latency))
 	}
 	if s.MaxPause > 0 {
-		out = append(out, fmt.Sprintf("max_pause: no partition unfetched for longer than %v at a time", s.MaxPause))
+		out = append(out, fmt.Sprintf("partition_pause_s_max_single: no partition unfetched for longer than %v at a time", s.MaxPause))
 	}
 	out = append(out, fmt.Sprintf("warmup: judged from %v on", s.Warmup))
 	return out

@@ -12,6 +12,11 @@
 // writes and merges shards (`run --shard i/n`, `merge`) so that merged
 // shards are byte for byte the unsharded results.
 //
+// The output schema is schema.go: every figure named once, its JSON path and
+// CSV column derived from that name, the columns that identify a run first
+// in every CSV, all CSV written by encoding/csv (docs/metrics.md documents
+// it; SchemaVersion says when it changes).
+//
 // Every number it writes comes from the model (sim); it computes none of its own
 // beyond formatting, SLO verdicts and the plan. Output bytes depend only on the
 // experiment, the seeds and the version: floats are formatted in their

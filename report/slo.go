@@ -70,10 +70,10 @@ func judgeRun(slo *experiment.SLO, r *metrics.Result) *RunVerdict {
 			rv.Checks = append(rv.Checks, c)
 			rv.Pass = rv.Pass && c.Pass
 		}
-		add("max_lag", slo.MaxLag > 0, float64(slo.MaxLag), float64(w.LagMax))
-		add("max_lag_time_s", slo.MaxLagTime > 0, slo.MaxLagTime.Seconds(), w.LagTimeMaxS)
-		add("p99_latency_ms", slo.P99Latency > 0, float64(slo.P99Latency.Milliseconds()), w.LatencyP99Ms)
-		add("max_pause_s", slo.MaxPause > 0, slo.MaxPause.Seconds(), w.PauseMaxS)
+		add("lag_max", slo.MaxLag > 0, float64(slo.MaxLag), float64(w.LagMax))
+		add("lag_time_s_max", slo.MaxLagTime > 0, slo.MaxLagTime.Seconds(), w.LagTimeMaxS)
+		add("latency_ms_p99", slo.P99Latency > 0, float64(slo.P99Latency.Milliseconds()), w.LatencyP99Ms)
+		add("partition_pause_s_max_single", slo.MaxPause > 0, slo.MaxPause.Seconds(), w.PauseMaxS)
 	}
 	return rv
 }

@@ -56,7 +56,7 @@ func TestJudgeChecksEveryObjectiveSet(t *testing.T) {
 			failed = append(failed, c.String())
 		}
 	}
-	want := []string{"max_lag_time_s 31.5 > 30 (group b)", "max_pause_s 5.5 > 5 (group b)"}
+	want := []string{"lag_time_s_max 31.5 > 30 (group b)", "partition_pause_s_max_single 5.5 > 5 (group b)"}
 	if strings.Join(failed, "; ") != strings.Join(want, "; ") {
 		t.Errorf("failed checks %q, want %q (a limit reached exactly passes)", failed, want)
 	}
@@ -100,7 +100,7 @@ func TestPlanFindsSmallestPassingValueAndWhyTheNextFails(t *testing.T) {
 	if a.With["topics.t.partitions"] != int64(8) {
 		t.Errorf("4 consumers meet the SLO with %v partitions, want 8", a.With)
 	}
-	if a.Why != "max_lag_time_s 90 > 30 (group g) in seed 1" {
+	if a.Why != "lag_time_s_max 90 > 30 (group g) in seed 1" {
 		t.Errorf("why 2 consumers fail: %q", a.Why)
 	}
 	ap := p[1]
@@ -108,7 +108,7 @@ func TestPlanFindsSmallestPassingValueAndWhyTheNextFails(t *testing.T) {
 		t.Errorf("variant a partitions: smallest value passes (with 8 consumers): %+v", ap)
 	}
 	b := p[2]
-	if b.Meets != nil || b.Below != int64(8) || !strings.HasPrefix(b.Why, "max_lag_time_s 60 > 30") {
+	if b.Meets != nil || b.Below != int64(8) || !strings.HasPrefix(b.Why, "lag_time_s_max 60 > 30") {
 		t.Errorf("variant b: nothing meets, the largest value fails with its reason: %+v", b)
 	}
 	rows := planRows(x, outs, judge(x, outs))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,6 +57,7 @@ type seriesFile struct {
 	path string
 	f    *os.File      // nil once closed
 	w    *bufio.Writer // nil when reading a shard's file back
+	c    *csv.Writer   // writes into w
 	keep bool          // do not delete it once joined
 }
 
@@ -64,13 +66,17 @@ func (sf *seriesFile) close() error {
 		return nil
 	}
 	var err error
-	if sf.w != nil {
+	if sf.c != nil {
+		sf.c.Flush()
+		err = sf.c.Error()
+	}
+	if sf.w != nil && err == nil {
 		err = sf.w.Flush()
 	}
 	if cerr := sf.f.Close(); err == nil {
 		err = cerr
 	}
-	sf.f, sf.w = nil, nil
+	sf.f, sf.w, sf.c = nil, nil, nil
 	return err
 }
 
@@ -120,6 +126,7 @@ func (w *Writer) Sink(i int) func(metrics.SeriesRow) {
 	sf := &seriesFile{path: path, f: f, keep: w.shard != nil}
 	if err == nil {
 		sf.w = bufio.NewWriterSize(f, 64<<10)
+		sf.c = csv.NewWriter(sf.w)
 	}
 	w.mu.Lock()
 	if err != nil && w.err == nil {
@@ -132,17 +139,15 @@ func (w *Writer) Sink(i int) func(metrics.SeriesRow) {
 		w.samplers[i] = sp
 	}
 	w.mu.Unlock()
-	id := w.x.Runs[i].ID
-	var buf []byte
+	rec := newSeriesRecord(w.x, &w.x.Runs[i])
 	return func(r metrics.SeriesRow) {
 		if sp != nil {
 			sp.add(&r)
 		}
-		if sf.w == nil {
+		if sf.c == nil {
 			return
 		}
-		buf = appendSeriesRow(buf[:0], id, &r)
-		sf.w.Write(buf)
+		sf.c.Write(rec.fill(&r)) // NB: an error sticks in sf.c; close reports it
 	}
 }
 
@@ -236,41 +241,53 @@ func closeAll(f *os.File, b *bufio.Writer) error {
 // ---- summary.json ----
 
 type jsonSummary struct {
-	Experiment   string    `json:"experiment"`
-	Description  string    `json:"description,omitempty"`
-	Version      string    `json:"version"`
-	ConfigSHA256 string    `json:"config_sha256"`
-	Plan         any       `json:"plan"`
-	Runs         []jsonRun `json:"runs"`
+	SchemaVersion int    `json:"schema_version"`
+	Experiment    string `json:"experiment"`
+	Description   string `json:"description,omitempty"`
+	Version       string `json:"version"`
+	ConfigSHA256  string `json:"config_sha256"`
+	// SweepParameters are the swept paths in file order: each run's
+	// "sweep" object, and a column of each CSV, has one value per path.
+	SweepParameters []string `json:"sweep_parameters,omitempty"`
+	Plan            any      `json:"plan"`
+	Runs            []object `json:"runs"`
 }
 
-type jsonRun struct {
-	ID      string                `json:"id"`
-	Variant string                `json:"variant"`
-	Seed    uint64                `json:"seed"`
-	Sweep   map[string]any        `json:"sweep"`
-	SLOPass *bool                 `json:"slo_pass"`
-	SLO     *RunVerdict           `json:"slo,omitempty"`
-	Groups  []metrics.GroupResult `json:"groups"`
+// runObject is one run in summary.json: which run (the same fields as the
+// CSVs' first columns), its verdict when there is an [slo], its groups.
+func runObject(x *experiment.Experiment, o *runner.Outcome, v *RunVerdict) object {
+	r := object{{"id", o.Run.ID}}
+	if len(x.Variants) > 0 {
+		r = append(r, member{"variant", o.Run.Variant})
+	}
+	r = append(r, member{"seed", o.Run.Seed})
+	if len(o.Run.Point) > 0 {
+		var sw object
+		for _, p := range o.Run.Point {
+			sw = append(sw, member{p.Path, sweepCell(p.Value).json()})
+		}
+		r = append(r, member{"sweep", sw})
+	}
+	if v != nil {
+		r = append(r, member{"slo_pass", v.Pass}, member{"slo", v})
+	}
+	groups := make([]object, len(o.Result.Groups))
+	for i := range o.Result.Groups {
+		groups[i] = groupObject(&o.Result.Groups[i])
+	}
+	return append(r, member{"groups", groups})
 }
 
 func (w *Writer) writeJSON(outs []runner.Outcome, verdicts []*RunVerdict) error {
-	s := jsonSummary{Experiment: w.x.Name, Description: w.x.Description, Version: Version, ConfigSHA256: w.x.SHA256}
+	s := jsonSummary{SchemaVersion: SchemaVersion, Experiment: w.x.Name, Description: w.x.Description, Version: Version, ConfigSHA256: w.x.SHA256}
+	if w.x.Sweep != nil {
+		for _, a := range w.x.Sweep.Axes {
+			s.SweepParameters = append(s.SweepParameters, a.Path)
+		}
+	}
 	s.Plan = plan(w.x, outs, verdicts)
-	for i, o := range outs {
-		jr := jsonRun{ID: o.Run.ID, Variant: o.Run.Variant, Seed: o.Run.Seed, Groups: o.Result.Groups}
-		if len(o.Run.Point) > 0 {
-			// NB: encoding/json writes map keys sorted, so the order is fixed.
-			jr.Sweep = map[string]any{}
-			for _, p := range o.Run.Point {
-				jr.Sweep[p.Path] = p.Value
-			}
-		}
-		if v := verdicts[i]; v != nil {
-			pass := v.Pass
-			jr.SLOPass, jr.SLO = &pass, v
-		}
-		s.Runs = append(s.Runs, jr)
+	for i := range outs {
+		s.Runs = append(s.Runs, runObject(w.x, &outs[i], verdicts[i]))
 	}
 	f, b, err := w.create("summary.json")
 	if err != nil {
@@ -278,6 +295,7 @@ func (w *Writer) writeJSON(outs []runner.Outcome, verdicts []*RunVerdict) error 
 	}
 	enc := json.NewEncoder(b)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(s); err != nil {
 		f.Close()
 		return err
@@ -286,51 +304,69 @@ func (w *Writer) writeJSON(outs []runner.Outcome, verdicts []*RunVerdict) error 
 }
 
 // ---- CSV ----
+//
+// Every CSV is written by encoding/csv (RFC 4180 quoting), one header row,
+// then rows of exactly the header's width. Files with rows per run start
+// with runColumns; a column that would be empty in every row (variant
+// without [[variants]], sweep columns without [sweep], slo_pass and the
+// post-warmup figures without [slo]) is left out rather than written
+// empty.
 
-func ff(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-
-// csvField quotes a field when it needs it (RFC 4180).
-func csvField(s string) string {
-	if strings.ContainsAny(s, ",\"\n") {
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+// summaryHeader is summary.csv's header for x.
+func summaryHeader(x *experiment.Experiment) []string {
+	h := append(runColumns(x), "group")
+	for _, f := range groupFields {
+		h = append(h, column(f.path))
 	}
-	return s
+	if x.SLO != nil {
+		for _, f := range warmupFields {
+			h = append(h, column(afterWarmup+"."+f.path))
+		}
+		h = append(h, "slo_pass")
+	}
+	return h
 }
-
-var summaryHeader = []string{"run", "variant", "seed", "sweep", "group", "produced", "consumed", "duplicates", "lost",
-	"throughput_per_s", "lag_final", "lag_mean", "lag_max", "lag_time_s_max", "members_final", "members_max",
-	"idle_members_mean", "idle_members_max", "idle_members_final", "rebalances", "rebalance_time_s",
-	"pause_rebalance_s", "pause_failure_detection_s", "pause_unassigned_s", "pause_total_s", "pause_max_single_s",
-	"partitions_moved", "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "slo_pass"}
 
 func (w *Writer) writeSummaryCSV(outs []runner.Outcome, verdicts []*RunVerdict) error {
 	f, b, err := w.create("summary.csv")
 	if err != nil {
 		return err
 	}
-	b.WriteString(strings.Join(summaryHeader, ",") + "\n")
+	c := csv.NewWriter(b)
+	c.Write(summaryHeader(w.x))
 	for i, o := range outs {
-		slo := ""
-		if v := verdicts[i]; v != nil {
-			slo = strconv.FormatBool(v.Pass)
+		ids := runCells(w.x, o.Run)
+		for gi := range o.Result.Groups {
+			g := &o.Result.Groups[gi]
+			row := append(append([]string(nil), ids...), g.Group)
+			for _, fd := range groupFields {
+				row = append(row, fd.get(g).csv())
+			}
+			if w.x.SLO != nil {
+				for _, fd := range warmupFields {
+					row = append(row, fd.get(g).csv())
+				}
+				slo := ""
+				if v := verdicts[i]; v != nil {
+					slo = strconv.FormatBool(v.Pass)
+				}
+				row = append(row, slo)
+			}
+			c.Write(row)
 		}
-		for _, g := range o.Result.Groups {
-			row := []string{csvField(o.Run.ID), csvField(o.Run.Variant), strconv.FormatUint(o.Run.Seed, 10), csvField(sweepString(o.Run)), csvField(g.Group),
-				itoa(g.Produced), itoa(g.Consumed), itoa(g.Duplicates), itoa(g.Lost), ff(g.ThroughputPerS),
-				itoa(g.Lag.Final), ff(g.Lag.Mean), itoa(g.Lag.Max), ff(g.LagTimeS.Max),
-				strconv.Itoa(g.Members.Final), strconv.Itoa(g.Members.Max),
-				ff(g.IdleMembers.Mean), strconv.Itoa(g.IdleMembers.Max), strconv.Itoa(g.IdleMembers.Final),
-				strconv.Itoa(g.Rebalances), ff(g.RebalanceTimeS),
-				ff(g.PartitionPauseS.Rebalance), ff(g.PartitionPauseS.FailureDetection), ff(g.PartitionPauseS.Unassigned),
-				ff(g.PartitionPauseS.Total), ff(g.PartitionPauseS.MaxS), itoa(g.PartitionsMoved),
-				ff(g.LatencyMs.P50), ff(g.LatencyMs.P99), ff(g.LatencyMs.Max), slo}
-			b.WriteString(strings.Join(row, ",") + "\n")
-		}
+	}
+	return closeCSV(f, b, c)
+}
+
+// closeCSV flushes the CSV writer, then the file.
+func closeCSV(f *os.File, b *bufio.Writer, c *csv.Writer) error {
+	c.Flush()
+	if err := c.Error(); err != nil {
+		f.Close()
+		return err
 	}
 	return closeAll(f, b)
 }
-
-func itoa(x int64) string { return strconv.FormatInt(x, 10) }
 
 func sweepString(r *experiment.Run) string {
 	parts := make([]string, len(r.Point))
@@ -340,37 +376,38 @@ func sweepString(r *experiment.Run) string {
 	return strings.Join(parts, " ")
 }
 
-const seriesHeader = "run,group,t_s,produced_per_s,consumed_per_s,lag,lag_time_s,members,idle_members,paused_partitions,rebalancing,generation\n"
+// seriesColumns are timeseries.csv's columns after runColumns.
+var seriesColumns = []string{"group", "t_s", "produced_per_s", "consumed_per_s", "lag", "lag_time_s", "members", "idle_members",
+	"paused_partitions", "rebalancing", "generation"}
 
-func appendSeriesRow(b []byte, run string, r *metrics.SeriesRow) []byte {
-	b = append(b, csvField(run)...)
-	b = append(b, ',')
-	b = append(b, csvField(r.Group)...)
-	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.TS, 'f', -1, 64)
-	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.ProducedPerS, 'f', -1, 64)
-	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.ConsumedPerS, 'f', -1, 64)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, r.Lag, 10)
-	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.LagTimeS, 'f', -1, 64)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Members), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.IdleMembers), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.PausedPartitions), 10)
-	b = append(b, ',')
-	if r.Rebalancing {
-		b = append(b, '1')
-	} else {
-		b = append(b, '0')
-	}
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Generation), 10)
-	return append(b, '\n')
+// seriesRecord is one run's timeseries.csv row, reused from row to row:
+// the run's columns stay, the sample's are refilled.
+type seriesRecord struct {
+	rec []string
+	at  int // where the sample's columns start
+}
+
+func newSeriesRecord(x *experiment.Experiment, r *experiment.Run) *seriesRecord {
+	ids := runCells(x, r)
+	rec := make([]string, len(ids)+len(seriesColumns))
+	copy(rec, ids)
+	return &seriesRecord{rec: rec, at: len(ids)}
+}
+
+func (s *seriesRecord) fill(r *metrics.SeriesRow) []string {
+	v := s.rec[s.at:]
+	v[0] = r.Group
+	v[1] = ff(r.TS)
+	v[2] = ff(r.ProducedPerS)
+	v[3] = ff(r.ConsumedPerS)
+	v[4] = strconv.FormatInt(r.Lag, 10)
+	v[5] = ff(r.LagTimeS)
+	v[6] = strconv.Itoa(r.Members)
+	v[7] = strconv.Itoa(r.IdleMembers)
+	v[8] = strconv.Itoa(r.PausedPartitions)
+	v[9] = strconv.FormatBool(r.Rebalancing)
+	v[10] = strconv.Itoa(int(r.Generation))
+	return s.rec
 }
 
 // joinSeries concatenates the per-run series files in run order.
@@ -379,18 +416,19 @@ func (w *Writer) joinSeries(outs []runner.Outcome) error {
 	if err != nil {
 		return err
 	}
-	b.WriteString(seriesHeader)
+	c := csv.NewWriter(b)
+	c.Write(append(runColumns(w.x), seriesColumns...))
 	for _, o := range outs {
 		sf := w.series[o.Index]
 		if sf == nil {
 			// No sink was used: the rows are in the result.
-			var buf []byte
+			rec := newSeriesRecord(w.x, o.Run)
 			for i := range o.Result.Series {
-				buf = appendSeriesRow(buf[:0], o.Run.ID, &o.Result.Series[i])
-				b.Write(buf)
+				c.Write(rec.fill(&o.Result.Series[i]))
 			}
 			continue
 		}
+		c.Flush()
 		if err := sf.close(); err != nil {
 			return err
 		}
@@ -407,37 +445,49 @@ func (w *Writer) joinSeries(outs []runner.Outcome) error {
 			os.Remove(sf.path)
 		}
 	}
-	return closeAll(f, b)
+	return closeCSV(f, b, c)
 }
 
-const rebalanceHeader = "run,group,generation,start_s,end_s,cause,members,moved,revoked\n"
+// rebalanceColumns are rebalances.csv's columns after runColumns; end_s
+// is empty for a rebalance still open when the run ends.
+var rebalanceColumns = []string{"group", "generation", "start_s", "end_s", "cause", "members", "moved", "revoked"}
 
 func (w *Writer) writeRebalances(outs []runner.Outcome) error {
 	f, b, err := w.create("rebalances.csv")
 	if err != nil {
 		return err
 	}
-	b.WriteString(rebalanceHeader)
+	c := csv.NewWriter(b)
+	c.Write(append(runColumns(w.x), rebalanceColumns...))
 	for _, o := range outs {
+		ids := runCells(w.x, o.Run)
 		for _, r := range o.Result.Rebalances {
 			end := ""
 			if r.EndS >= 0 {
 				end = ff(r.EndS)
 			}
-			fmt.Fprintf(b, "%s,%s,%d,%s,%s,%s,%d,%d,%d\n", csvField(o.Run.ID), csvField(r.Group), r.Generation,
-				ff(r.StartS), end, csvField(r.Cause), r.Members, r.Moved, r.Revoked)
+			c.Write(append(append([]string(nil), ids...), r.Group, strconv.Itoa(int(r.Generation)), ff(r.StartS), end, r.Cause,
+				strconv.Itoa(r.Members), strconv.FormatInt(r.Moved, 10), strconv.FormatInt(r.Revoked, 10)))
 		}
 	}
-	return closeAll(f, b)
+	return closeCSV(f, b, c)
+}
+
+// indexSummary is what the index reads back from a summary.json.
+type indexSummary struct {
+	Description string `json:"description"`
+	Runs        []struct {
+		SLOPass *bool `json:"slo_pass"`
+	} `json:"runs"`
 }
 
 // readSummary reads back a summary.json (for the index).
-func readSummary(path string) (*jsonSummary, error) {
+func readSummary(path string) (*indexSummary, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var s jsonSummary
+	var s indexSummary
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, err
 	}

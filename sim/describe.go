@@ -23,6 +23,8 @@ type GroupSnapshot struct {
 	Protocol   string // the selected assignor ("" when Empty)
 	Members    int
 	Rows       []DescribeRow
+	// MemberList is every member (describe_members.go).
+	MemberList []MemberSnapshot
 }
 
 // DescribeRow is one partition: its committed offset (CURRENT-OFFSET, -1
@@ -52,7 +54,8 @@ func Describe(sc *scenario.Scenario, seed uint64, at engine.Time) (*Snapshot, er
 	snap := &Snapshot{AtS: at.Seconds()}
 	for _, g := range s.groups {
 		v := g.coord.Describe()
-		gs := GroupSnapshot{Group: g.name, State: v.State, Generation: v.Generation, Protocol: v.Protocol, Members: len(v.Members)}
+		gs := GroupSnapshot{Group: g.name, State: v.State, Generation: v.Generation, Protocol: v.Protocol, Members: len(v.Members),
+			MemberList: g.memberSnapshots(v)}
 		type holder struct {
 			id string
 			m  *member

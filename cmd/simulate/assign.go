@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/rebalance-sim/rebalance-sim/assignors"
 )
@@ -60,14 +61,58 @@ const (
 	assignMaxRackWork = 200_000_000
 )
 
-func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
-	fs := flag.NewFlagSet("assign", flag.ContinueOnError)
-	name := fs.String("assignor", "", "assignor name (overrides the input's \"assignor\")")
-	rounds := fs.Bool("rounds", false, "run cooperative follow-up rounds until nothing is revoked")
-	explain := fs.Bool("explain", false, "say per partition whether it stayed, moved or is new")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+var assignCommand = &command{
+	name:    "assign",
+	args:    "[flags] [FILE|-]",
+	summary: "one assignment as Kafka's assignors compute it (JSON or a table)",
+	about: `Answers one group as Kafka 4.4's group leader (classic assignors) or KIP-848 coordinator
+(uniform, server-range) would, tie-breaks included. The input, from FILE or stdin, is one JSON
+object: "assignor", "topics" (name: partition count), "members" (each with "id", "topics", and
+optionally "owned" (topic: partitions), "generation", "instance_id" and "rack"), and optionally
+"topic_ids" (topic: Kafka's base64 id) and "replicas" (topic: the racks of each partition's
+replicas, for rack-aware assignment).
+
+An assignor is named as simulate list shows (range, roundrobin, sticky, cooperative-sticky,
+uniform, server-range) or by its Java class, as a Java config holds it
+(org.apache.kafka.clients.consumer.CooperativeStickyAssignor,
+org.apache.kafka.coordinator.group.assignor.UniformAssignor).
+
+The answer is JSON by default ({"assignment": {member: {topic: [partitions]}}}), members in
+input order; --format table prints it for people, with each member's assignment in Kafka's
+"topic:0,1;other:2" form. --explain adds, per partition, whether it stayed with its owner, moved
+(from whom to whom), is new, or is withheld this round (cooperative-sticky); --rounds runs the
+cooperative follow-up rounds until nothing is revoked.`,
+	examples: []string{
+		"simulate assign group.json",
+		"simulate assign --format table --explain < group.json",
+		"simulate assign --assignor cooperative-sticky --rounds --explain --format table group.json",
+	},
+	positional: "json",
+	values:     map[string]string{"assignor": "assignors", "format": "json table"},
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		var f assignFlags
+		fs.StringVar(&f.assignor, "assignor", "", "the assignor, overriding the input's \"assignor\" (`NAME` or Java class)")
+		fs.BoolVar(&f.rounds, "rounds", false, "run cooperative follow-up rounds (owned := the last assignment) until nothing is revoked")
+		fs.BoolVar(&f.explain, "explain", false, "say per partition whether it stayed, moved (from, to), is new or is withheld")
+		fs.StringVar(&f.format, "format", "json", "output `FORMAT`: json (for programs) or table (for people)")
+		return func(pos []string) error { return cmdAssign(f, pos, s.in, s.out) }
+	},
+}
+
+type assignFlags struct {
+	assignor, format string
+	rounds, explain  bool
+}
+
+// assignRound is one round's input and answer.
+type assignRound struct {
+	g    *assignors.Group
+	plan assignors.Plan
+}
+
+func cmdAssign(f assignFlags, pos []string, stdin io.Reader, out io.Writer) error {
+	if f.format != "json" && f.format != "table" {
+		return usagef("--format %q: want json or table", f.format)
 	}
 	if len(pos) > 1 {
 		return usagef("assign takes one input file (or - for stdin)")
@@ -75,12 +120,12 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 	src, in := "stdin", stdin
 	if len(pos) == 1 && pos[0] != "-" {
 		src = pos[0]
-		f, err := os.Open(src)
+		file, err := os.Open(src)
 		if err != nil {
 			return usagef("%v", err)
 		}
-		defer f.Close()
-		in = f
+		defer file.Close()
+		in = file
 	}
 	data, err := io.ReadAll(io.LimitReader(in, assignMaxInput+1))
 	if err != nil {
@@ -89,7 +134,7 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 	if len(data) > assignMaxInput {
 		return usagef("%s: input larger than %d MiB, the limit of simulate assign (no real group's description comes near it)", src, assignMaxInput>>20)
 	}
-	g, assignorName, err := parseAssignInput(src, data, *name)
+	g, assignorName, err := parseAssignInput(src, data, f.assignor)
 	if err != nil {
 		return usageError{err}
 	}
@@ -101,51 +146,67 @@ func cmdAssign(args []string, stdin io.Reader, out io.Writer) error {
 	if err != nil {
 		return usagef("%s: %s rejects this input: %v", src, assignorName, err)
 	}
-	if !*rounds {
-		var b bytes.Buffer
-		b.WriteString(`{"assignment": `)
-		writePlan(&b, g, plan)
-		if *explain {
-			b.WriteString(`, "explain": `)
-			writeExplain(&b, g, plan)
-		}
-		b.WriteString("}\n")
-		_, err := out.Write(b.Bytes())
-		return err
-	}
+	rounds := []assignRound{{g, plan}}
 	// --rounds: follow-up rounds with owned := the last assignment and
 	// generation := 1, until a round revokes nothing.
-	var b bytes.Buffer
-	b.WriteString(`{"rounds": [`)
-	prev := g
-	for round := 1; ; round++ {
-		if round > 1 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, `{"round": %d, "assignment": `, round)
-		writePlan(&b, prev, plan)
-		if *explain {
-			b.WriteString(`, "explain": `)
-			writeExplain(&b, prev, plan)
-		}
-		b.WriteString("}")
-		next := followUp(prev, plan)
-		if round >= 10 {
+	for f.rounds && revokesAny(g, plan) {
+		if len(rounds) >= 10 {
 			return fmt.Errorf("no convergence after 10 rounds")
 		}
-		if !revokesAny(prev, plan) {
-			break // nobody revoked anything: nobody rejoins
-		}
+		g = followUp(g, plan)
 		a2, _ := assignors.New(assignorName)
-		plan, err = a2.Assign(next)
+		plan, err = a2.Assign(g)
 		if err != nil {
-			return usagef("%s: %s rejects round %d: %v", src, assignorName, round+1, err)
+			return usagef("%s: %s rejects round %d: %v", src, assignorName, len(rounds)+1, err)
 		}
-		prev = next
+		rounds = append(rounds, assignRound{g, plan})
 	}
-	b.WriteString("]}\n")
+	var b bytes.Buffer
+	if f.format == "table" {
+		writeAssignTable(&b, assignorName, rounds, f.rounds, f.explain)
+	} else {
+		writeAssignJSON(&b, rounds, f.rounds, f.explain)
+	}
 	_, err = out.Write(b.Bytes())
 	return err
+}
+
+// writeAssignJSON writes the answer as JSON: the assignment on one line
+// (as it always was), and with --explain each partition's entry on a line
+// of its own, so that a reader can follow it.
+func writeAssignJSON(b *bytes.Buffer, rounds []assignRound, withRounds, explain bool) {
+	one := func(r assignRound, indent string) {
+		b.WriteString(`"assignment": `)
+		writePlan(b, r.g, r.plan)
+		if explain {
+			b.WriteString(`, "explain": `)
+			writeExplain(b, r.g, r.plan, indent)
+		}
+	}
+	if !withRounds {
+		b.WriteString("{")
+		one(rounds[0], "")
+		b.WriteString("}\n")
+		return
+	}
+	b.WriteString(`{"rounds": [`)
+	for i, r := range rounds {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		if explain {
+			b.WriteString("\n  ")
+		} else if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(b, `{"round": %d, `, i+1)
+		one(r, "  ")
+		b.WriteString("}")
+	}
+	if explain {
+		b.WriteString("\n")
+	}
+	b.WriteString("]}\n")
 }
 
 const assignShape = `expected {"assignor", "topics": {name: partitions}, "members": [{"id", "topics", "owned", "generation", "instance_id", "rack"}], "topic_ids", "replicas"}`
@@ -169,10 +230,7 @@ func parseAssignInput(src string, data []byte, override string) (*assignors.Grou
 	if err := assignRackLimit(in, override); err != nil {
 		return nil, "", fmt.Errorf("%s: %v", src, err)
 	}
-	name := in.Assignor
-	if override != "" {
-		name = override
-	}
+	name := assignorName(in.Assignor, override)
 	if name == "" {
 		return nil, "", fmt.Errorf("%s: no assignor: give \"assignor\" or --assignor (one of %s)", src, strings.Join(assignors.Names(), ", "))
 	}
@@ -335,7 +393,38 @@ type tpKey struct {
 // writeExplain says, per partition of the plan (and per withheld one),
 // whether it stayed with its owner, moved (from, to), is new, or is
 // withheld this round (cooperative-sticky).
-func writeExplain(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
+func writeExplain(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan, indent string) {
+	b.WriteString("[")
+	for i, e := range explainPlan(g, plan) {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n" + indent + "  ")
+		fmt.Fprintf(b, `{"topic": %s, "partition": %d, "status": %q, "from": %s, "to": %s}`,
+			jsonQuote(e.topic), e.partition, e.status, jsonOrNull(e.from), jsonOrNull(e.to))
+	}
+	b.WriteString("\n" + indent + "]")
+}
+
+func jsonOrNull(s string) string {
+	if s == "" {
+		return "null"
+	}
+	return jsonQuote(s)
+}
+
+// explained is one partition of --explain.
+type explained struct {
+	topic     string
+	partition int32
+	status    string // stayed, moved, new, withheld
+	from, to  string // from: its owners, comma-separated; "" for none
+}
+
+// explainPlan says, per partition of the plan (and per withheld one),
+// whether it stayed with its owner, moved (from, to), is new, or is
+// withheld this round (cooperative-sticky), by topic then partition.
+func explainPlan(g *assignors.Group, plan assignors.Plan) []explained {
 	owner := map[tpKey][]string{}
 	for _, m := range g.Members {
 		for _, tp := range m.Owned {
@@ -352,8 +441,7 @@ func writeExplain(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
 			}
 		}
 	}
-	b.WriteString("[")
-	first := true
+	var out []explained
 	for _, t := range g.Topics {
 		for p := int32(0); p < t.Partitions; p++ {
 			k := tpKey{t.Name, p}
@@ -362,28 +450,21 @@ func writeExplain(b *bytes.Buffer, g *assignors.Group, plan assignors.Plan) {
 			if !ok && len(from) == 0 {
 				continue // unsubscribed and unowned
 			}
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
-			fmt.Fprintf(b, `{"topic": %s, "partition": %d, `, jsonQuote(t.Name), p)
-			fromJSON := "null"
-			if len(from) > 0 {
-				fromJSON = jsonQuote(strings.Join(from, ","))
-			}
+			e := explained{topic: t.Name, partition: p, from: strings.Join(from, ","), to: to}
 			switch {
 			case !ok:
-				fmt.Fprintf(b, `"status": "withheld", "from": %s, "to": null}`, fromJSON)
+				e.status = "withheld"
 			case len(from) == 0:
-				fmt.Fprintf(b, `"status": "new", "from": null, "to": %s}`, jsonQuote(to))
+				e.status = "new"
 			case len(from) == 1 && from[0] == to:
-				fmt.Fprintf(b, `"status": "stayed", "from": %s, "to": %s}`, fromJSON, jsonQuote(to))
+				e.status = "stayed"
 			default:
-				fmt.Fprintf(b, `"status": "moved", "from": %s, "to": %s}`, fromJSON, jsonQuote(to))
+				e.status = "moved"
 			}
+			out = append(out, e)
 		}
 	}
-	b.WriteString("]")
+	return out
 }
 
 // followUp is the next cooperative round's input: owned := this round's
@@ -533,10 +614,7 @@ func assignLimits(in assignInput) error {
 
 // assignRackLimit applies assignMaxRackWork.
 func assignRackLimit(in assignInput, override string) error {
-	name := in.Assignor
-	if override != "" {
-		name = override
-	}
+	name := assignorName(in.Assignor, override)
 	if name != "sticky" && name != "cooperative-sticky" || len(in.Replicas) == 0 {
 		return nil
 	}
@@ -556,4 +634,104 @@ func assignRackLimit(in assignInput, override string) error {
 			"(Kafka's algorithm may move partitions one at a time, work that grows with that product)", len(in.Members), total, name, assignMaxRackWork)
 	}
 	return nil
+}
+
+// assignorName is the assignor asked for (--assignor over the input's), as
+// our name: Kafka's class names, as a Java config holds them, are mapped.
+func assignorName(input, override string) string {
+	name := input
+	if override != "" {
+		name = override
+	}
+	if n, ok := assignors.FromJavaClass(name); ok {
+		return n
+	}
+	return name
+}
+
+// writeAssignTable prints the answer for people: one row per member with
+// its partition count and its assignment as kafka-consumer-groups.sh
+// --describe --members --verbose writes one ("orders:0,1;payments:2"), and
+// with --explain a row per partition saying what happened to it.
+func writeAssignTable(b *bytes.Buffer, assignor string, rounds []assignRound, withRounds, explain bool) {
+	for i, r := range rounds {
+		if withRounds {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(b, "Round %d of %d (%s):\n", i+1, len(rounds), assignor)
+		}
+		instances, racks := false, false
+		for _, m := range r.g.Members {
+			instances = instances || m.InstanceID != ""
+			racks = racks || m.Rack != ""
+		}
+		tw := tabwriter.NewWriter(b, 2, 0, 2, ' ', 0)
+		head := []string{"MEMBER"}
+		if instances {
+			head = append(head, "INSTANCE-ID")
+		}
+		if racks {
+			head = append(head, "RACK")
+		}
+		fmt.Fprintln(tw, strings.Join(append(head, "#PARTITIONS", "ASSIGNMENT"), "\t"))
+		for k, a := range r.plan {
+			m := r.g.Members[k]
+			cells := []string{printable(a.MemberID)}
+			if instances {
+				cells = append(cells, dash(printable(m.InstanceID)))
+			}
+			if racks {
+				cells = append(cells, dash(printable(m.Rack)))
+			}
+			n := 0
+			var parts []string
+			for _, tp := range a.Topics {
+				n += len(tp.Partitions)
+				ps := make([]string, len(tp.Partitions))
+				for j, p := range tp.Partitions {
+					ps[j] = strconv.Itoa(int(p))
+				}
+				if len(ps) > 0 {
+					parts = append(parts, printable(tp.Topic)+":"+strings.Join(ps, ","))
+				}
+			}
+			cells = append(cells, strconv.Itoa(n), dash(strings.Join(parts, ";")))
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		tw.Flush()
+		if !explain {
+			continue
+		}
+		es := explainPlan(r.g, r.plan)
+		count := map[string]int{}
+		for _, e := range es {
+			count[e.status]++
+		}
+		var summary []string
+		for _, st := range []string{"stayed", "moved", "new", "withheld"} {
+			if count[st] > 0 {
+				summary = append(summary, fmt.Sprintf("%d %s", count[st], st))
+			}
+		}
+		fmt.Fprintf(b, "\n%d partition(s): %s\n", len(es), strings.Join(summary, ", "))
+		tw = tabwriter.NewWriter(b, 2, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "TOPIC\tPARTITION\tSTATUS\tFROM\tTO")
+		for _, e := range es {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", printable(e.topic), e.partition, e.status, dash(printable(e.from)), dash(printable(e.to)))
+		}
+		tw.Flush()
+	}
+}
+
+// printable shows a name with control characters (and tabs, which would
+// break the table) escaped as Go does; other names as they are.
+func printable(s string) string {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '\t' {
+			q := strconv.Quote(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }

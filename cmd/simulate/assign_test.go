@@ -116,3 +116,67 @@ func TestAssignBadInputExitsTwo(t *testing.T) {
 		}
 	}
 }
+
+// Kafka's class names, as a Java config names assignors, give the same
+// answers as our names.
+func TestAssignTakesJavaClassNames(t *testing.T) {
+	for class, name := range map[string]string{
+		"org.apache.kafka.clients.consumer.RangeAssignor":             "range",
+		"org.apache.kafka.clients.consumer.RoundRobinAssignor":        "roundrobin",
+		"org.apache.kafka.clients.consumer.StickyAssignor":            "sticky",
+		"org.apache.kafka.clients.consumer.CooperativeStickyAssignor": "cooperative-sticky",
+		"org.apache.kafka.coordinator.group.assignor.UniformAssignor": "uniform",
+		"org.apache.kafka.coordinator.group.assignor.RangeAssignor":   "server-range",
+	} {
+		_, want, _ := sim(t, specAssign, "assign", "--assignor", name)
+		code, got, e := sim(t, specAssign, "assign", "--assignor", class)
+		if code != 0 || got != want {
+			t.Errorf("--assignor %s: exit %d (%s)\n got %s\nwant %s", class, code, e, got, want)
+		}
+		in := strings.Replace(specAssign, `"assignor": "range"`, `"assignor": "`+class+`"`, 1)
+		if code, got, e := sim(t, in, "assign"); code != 0 || got != want {
+			t.Errorf(`"assignor": %q: exit %d (%s)\n got %s\nwant %s`, class, code, e, got, want)
+		}
+	}
+}
+
+// --format table prints the answer for people, and --explain what
+// happened to each partition, with a count.
+func TestAssignTable(t *testing.T) {
+	code, out, e := sim(t, specAssign, "assign", "--format", "table", "--explain")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	want := `MEMBER  INSTANCE-ID  #PARTITIONS  ASSIGNMENT
+c1      -            6            orders:3,4,5;payments:0,1,2
+c2      pod-2        3            orders:0,1,2
+
+9 partition(s): 2 moved, 7 new
+TOPIC     PARTITION  STATUS  FROM  TO
+orders    0          moved   c1    c2
+orders    1          moved   c1    c2
+orders    2          new     -     c2
+orders    3          new     -     c1
+orders    4          new     -     c1
+orders    5          new     -     c1
+payments  0          new     -     c1
+payments  1          new     -     c1
+payments  2          new     -     c1
+`
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	// JSON stays JSON, --explain one partition per line.
+	_, js, _ := sim(t, specAssign, "assign", "--explain")
+	if !strings.HasPrefix(js, `{"assignment": {"c1": {"orders": [3, 4, 5], "payments": [0, 1, 2]}, "c2": {"orders": [0, 1, 2]}}, "explain": [`+"\n") ||
+		strings.Count(js, "\n") != 11 {
+		t.Errorf("--explain JSON:\n%s", js)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(js), &v); err != nil {
+		t.Errorf("--explain is not JSON: %v", err)
+	}
+	if code, _, e := sim(t, specAssign, "assign", "--format", "yaml"); code != 2 || !strings.Contains(e, "want json or table") {
+		t.Errorf("--format yaml: exit %d %q", code, e)
+	}
+}

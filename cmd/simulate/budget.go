@@ -22,9 +22,10 @@ type budgetFlags struct {
 }
 
 func (b *budgetFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&b.memory, "max-memory", "4GiB", "memory the runs may hold (e.g. 512MiB, 16GiB)")
-	fs.StringVar(&b.output, "max-output", "10GiB", "disk space the results may take")
-	fs.Float64Var(&b.steps, "max-steps", experiment.DefaultMaxSteps, "model steps the runs may take (about 100 ns each)")
+	fs.StringVar(&b.memory, "max-memory", "4GiB", "memory the runs in flight may hold, a `SIZE` such as 512MiB or 16GiB "+
+		"(KiB, MiB, GiB, TiB are powers of 1024; k, M, G, T of 1000)")
+	fs.StringVar(&b.output, "max-output", "10GiB", "disk space the results may take, a `SIZE` such as 500MiB")
+	fs.Float64Var(&b.steps, "max-steps", experiment.DefaultMaxSteps, "model steps the runs may take, about 100 ns of CPU each (`N`, default 1e11)")
 }
 
 // budget turns the flags into a budget for runs in flight at once.

@@ -2,14 +2,13 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 )
 
-// Exit codes (SPEC "CLI").
+// Exit codes (the README's "The command line").
 const (
 	exitOK      = 0
 	exitRuntime = 1
@@ -23,19 +22,6 @@ func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
-const usage = `usage:
-  simulate run [--out DIR] [--seed N] [--parallel N] [--shard I/N] [--no-charts] [--quiet] [BUDGET] FILE...
-  simulate check [--parallel N] [BUDGET] FILE...
-  simulate assign [--assignor NAME] [--rounds] [--explain] [FILE|-]
-  simulate describe FILE --at DURATION [--run ID] [--group NAME] [BUDGET]
-  simulate trace FILE [--run ID] [--from DURATION] [--to DURATION] [--match TEXT] [--check] [BUDGET]
-  simulate merge --out DIR SHARD_OUT...
-  simulate validate [--repeat N] [--out DIR] [--markdown FILE] [--reuse] FILE...
-  simulate list
-  simulate version
-BUDGET: [--max-memory SIZE] [--max-output SIZE] [--max-steps N] (defaults 4GiB, 10GiB, 1e11)
-`
 
 func main() {
 	args := os.Args[1:]
@@ -53,40 +39,42 @@ func main() {
 // realMain is main without the process: tests call it.
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		printOverview(stderr)
 		return exitUsage
 	}
-	var err error
-	switch args[0] {
-	case "run":
-		err = cmdRun(args[1:], stdout, stderr)
-	case "check":
-		err = cmdCheck(args[1:], stdout, stderr)
-	case "assign":
-		err = cmdAssign(args[1:], stdin, stdout)
-	case "describe":
-		err = cmdDescribe(args[1:], stdout, stderr)
-	case "trace":
-		err = cmdTrace(args[1:], stdout, stderr)
-	case "merge":
-		err = cmdMerge(args[1:], stdout)
-	case "validate":
-		err = cmdValidate(args[1:], stdout, stderr)
-	case "list":
-		err = cmdList(args[1:], stdout)
-	case "version":
-		err = cmdVersion(args[1:], stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		printOverview(stdout)
 		return exitOK
-	default:
-		fmt.Fprintf(stderr, "simulate: unknown command %q\n%s", args[0], usage)
+	case "-version", "--version":
+		name, args = "version", []string{"version"}
+	}
+	c := lookupCommand(name)
+	if c == nil {
+		fmt.Fprintf(stderr, "simulate: %v\n", unknownCommand(name))
 		return exitUsage
+	}
+	s := stdio{in: stdin, out: stdout, err: stderr}
+	fs, run := c.flagSet(s)
+	var pos []string
+	var err error
+	if c == completeCommand {
+		pos = args[1:] // the words to complete, flags included, as they are
+	} else {
+		pos, err = parseArgs(c, fs, args[1:])
+	}
+	if _, help := err.(helpRequested); help {
+		printHelp(stdout, c)
+		return exitOK
+	}
+	if err == nil {
+		err = run(pos)
 	}
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "simulate %s: %v\n", args[0], strings.TrimRight(err.Error(), "\n"))
+	fmt.Fprintf(stderr, "simulate %s: %v\n", c.name, strings.TrimRight(err.Error(), "\n"))
 	if ie, ok := asInterrupted(err); ok {
 		return ie.exitCode()
 	}
@@ -95,25 +83,4 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitRuntime
-}
-
-// parseFlags parses flags that may come before, between or after the
-// positional arguments (Go's flag package stops at the first positional).
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usagef("%v", err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }

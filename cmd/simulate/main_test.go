@@ -211,7 +211,8 @@ func TestDescribePrintsConsumerGroupsTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, e)
 	}
-	for _, want := range []string{"GROUP", "CURRENT-OFFSET", "LOG-END-OFFSET", "CONSUMER-ID", "consumer-g-1-", "Stable"} {
+	for _, want := range []string{"Run range/seed=1 (variant range, seed 1) at 15s of 40s; run 1 of 4",
+		"\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID ", "consumer-g-1-"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("describe output should contain %q:\n%s", want, stdout)
 		}
@@ -219,14 +220,19 @@ func TestDescribePrintsConsumerGroupsTable(t *testing.T) {
 	if lines := strings.Count(stdout, "\ng "); lines < 4 {
 		t.Errorf("want a row per partition (4):\n%s", stdout)
 	}
-	// During the rebalance after the crash (session 45 s: 20 s + 45 s), the
-	// group is rebalancing or stable again, never both.
-	code, stdout, _ = sim(t, "", "describe", file, "--at", "30s", "--run", "short-session/seed=2")
-	if code != 0 || !strings.Contains(stdout, "GENERATION") {
-		t.Errorf("describe --run: exit %d\n%s", code, stdout)
+	// --state: Kafka's columns, the run named.
+	code, stdout, _ = sim(t, "", "describe", file, "--at", "15s", "--run", "short-session/seed=2", "--state")
+	want := "Run short-session/seed=2 (variant short-session, seed 2) at 15s of 40s; run 4 of 4, --run ID shows another.\n\n" +
+		"GROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS\n" +
+		"g               broker1:9092  (1)         range                Stable               3\n"
+	if code != 0 || stdout != want {
+		t.Errorf("describe --state: exit %d\n got %q\nwant %q", code, stdout, want)
 	}
 	if code, _, stderr := sim(t, "", "describe", file, "--at", "15s", "--run", "nope"); code != 2 || !strings.Contains(stderr, "range/seed=1") {
 		t.Errorf("unknown run: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := sim(t, "", "describe", file, "--at", "15s", "--run", "range/seed=3"); code != 2 || !strings.Contains(stderr, "did you mean range/seed=1?") {
+		t.Errorf("near-miss run: exit %d, stderr %q", code, stderr)
 	}
 }
 
@@ -235,10 +241,25 @@ func TestListNamesAssignorsActionsAndParameters(t *testing.T) {
 	if code != 0 {
 		t.Fatal(code)
 	}
-	for _, want := range []string{"range", "uniform", "crash", "rolling_restart", "groups.NAME.session.timeout.ms", "45000"} {
+	for _, want := range []string{"range", "uniform", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor", "crash", "rolling_restart",
+		"\n[groups.NAME]\n", `"session.timeout.ms" = 45000`, "\n[sweep]\n", "\n[slo]\n", "lag_time_s_max", "the older name of lag_time_s_max"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("list should mention %q", want)
 		}
+	}
+	// Readable in a 100-column terminal.
+	for _, l := range strings.Split(stdout, "\n") {
+		if n := len([]rune(l)); n > 100 {
+			t.Errorf("a line of %d columns: %s", n, l)
+		}
+	}
+	// One section by its topic.
+	code, slo, _ := sim(t, "", "list", "slo")
+	if code != 0 || !strings.HasPrefix(slo, "[slo]\n") || strings.Contains(slo, "[groups.NAME]") {
+		t.Errorf("list slo: exit %d\n%s", code, slo)
+	}
+	if code, _, e := sim(t, "", "list", "grups"); code != 2 || !strings.Contains(e, "did you mean groups?") {
+		t.Errorf("list grups: exit %d, %q", code, e)
 	}
 }
 
@@ -304,5 +325,59 @@ downtime = "5s"`, 1))
 	code, _, stderr := sim(t, "", "validate", f)
 	if code != 2 || !strings.Contains(stderr, "fail.toml:") || !strings.Contains(stderr, "coordinator_failover: the harness runs one broker") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// --members lists every member, idle ones included, with Kafka's
+// GROUP-INSTANCE-ID column when members are static; --state numbers the
+// coordinator, which a failover moves.
+func TestDescribeMembersAndState(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "six.toml", `duration = "40s"
+[topics.t]
+partitions = 4
+[producers.p]
+topic = "t"
+rate = 100
+[groups.g]
+topics = ["t"]
+consumers = 6
+processing_time = "1ms"
+static_membership = true
+[[events]]
+at = "15s"
+group = "g"
+action = "coordinator_failover"
+downtime = "5s"
+`)
+	code, out, e := sim(t, "", "describe", file, "--at", "10s", "--members")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1+1+1+6 || !strings.HasPrefix(lines[2], "GROUP           CONSUMER-ID ") || !strings.Contains(lines[2], " GROUP-INSTANCE-ID ") ||
+		!strings.HasSuffix(lines[2], " CLIENT-ID       #PARTITIONS") {
+		t.Fatalf("members table:\n%s", out)
+	}
+	idle, owned := 0, 0
+	for _, l := range lines[3:] {
+		f := strings.Fields(l)
+		switch f[len(f)-1] {
+		case "0":
+			idle++
+		default:
+			owned++
+		}
+	}
+	if idle != 2 || owned != 4 {
+		t.Errorf("want 4 members with a partition and 2 idle:\n%s", out)
+	}
+	_, out, e = sim(t, "", "describe", file, "--at", "17s", "--state")
+	if !strings.Contains(out, "broker1:9092  (1)") || !strings.Contains(e, "has no reachable coordinator at 17s") {
+		t.Errorf("during the failover:\n%s\n%s", out, e)
+	}
+	_, out, e = sim(t, "", "describe", file, "--at", "30s", "--state")
+	if !strings.Contains(out, "broker2:9092  (2)") || e != "" {
+		t.Errorf("after the failover:\n%s\n%s", out, e)
 	}
 }

@@ -26,22 +26,46 @@ type runFlags struct {
 	budget   budgetFlags
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) error {
-	var f runFlags
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&f.out, "out", "results", "results root: each experiment writes DIR/<name>/")
-	fs.Int64Var(&f.seed, "seed", -1, "run with this seed instead of the file's seed(s)")
-	fs.IntVar(&f.parallel, "parallel", 0, "runs in parallel (default: the number of CPUs)")
-	fs.StringVar(&f.shard, "shard", "", "run only slice I of N (I/N, 0-based)")
-	fs.BoolVar(&f.noCharts, "no-charts", false, "skip charts and report.html")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar, no summary table")
-	f.budget.register(fs)
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
+var runCommand = &command{
+	name:    "run",
+	args:    "[flags] FILE...",
+	summary: "run experiments; write summaries, CSVs, charts and report.html",
+	about: `Runs every experiment FILE (TOML; simulate list shows every key) once per variant, sweep
+point and seed, and writes DIR/<name>/ for each: summary.json, summary.csv, timeseries.csv,
+rebalances.csv, every chart as SVG and PNG with the CSV behind it, and report.html; then
+DIR/index.html, linking every report under DIR.
+
+Every file is loaded and checked, and what its runs need is estimated against the budget, before
+anything runs: a bad file or one over budget writes nothing and exits 2. Results are written into
+a hidden folder beside DIR/<name>/ and moved into place only when complete; a signal (Ctrl-C)
+removes them and exits 128+N.
+
+On a terminal a progress bar shows on stderr; the summary table (one row per run and group, and
+the capacity plan when the file has [sweep] and [slo]) goes to stdout.`,
+	examples: []string{
+		"simulate run experiments/scale-out.toml",
+		"simulate run --out results --parallel 2 experiments/*.toml",
+		"simulate run --seed 7 --no-charts --quiet experiments/capacity-plan.toml",
+		"simulate run --shard 0/4 --out shards/0 experiments/capacity-plan.toml   # then simulate merge",
+	},
+	positional: "toml",
+	values:     map[string]string{"out": "dir"},
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		var f runFlags
+		fs.StringVar(&f.out, "out", "results", "results root: each experiment writes `DIR`/<name>/")
+		fs.Int64Var(&f.seed, "seed", -1, "run every variant with this one seed instead of the file's seed or seeds")
+		fs.IntVar(&f.parallel, "parallel", 0, "runs in parallel (default: the number of CPUs)")
+		fs.StringVar(&f.shard, "shard", "", "run only slice `I/N` of the runs: those whose position in the run order is I modulo N (0 <= I < N); simulate merge joins the slices")
+		fs.BoolVar(&f.noCharts, "no-charts", false, "write the summaries and CSVs only: no charts, report.html or index.html")
+		fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors and warnings: no progress bar, no summary table")
+		f.budget.register(fs)
+		return func(files []string) error { return cmdRun(f, files, s.out, s.err) }
+	},
+}
+
+func cmdRun(f runFlags, files []string, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
-		return usagef("no experiment file given\n%s", usage)
+		return usagef("no experiment file given: simulate run [flags] FILE... (simulate run --help)")
 	}
 	if f.parallel < 0 {
 		return usagef("--parallel must be at least 1")
@@ -226,19 +250,32 @@ func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome
 
 func num(x float64, decimals int) string { return strconv.FormatFloat(x, 'f', decimals, 64) }
 
-func cmdCheck(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	var bf budgetFlags
-	bf.register(fs)
-	parallel := fs.Int("parallel", 0, "runs in parallel the memory estimate assumes (default: the number of CPUs)")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
+var checkCommand = &command{
+	name:    "check",
+	args:    "[flags] FILE...",
+	summary: "validate experiment files; estimate what their runs need",
+	about: `Loads every experiment FILE as run would, without running anything, and prints per file its
+name, its number of runs and what they are estimated to need: memory, results on disk and model
+steps (about 100 ns each). Every mistake is reported as FILE:LINE: KEY: message, all of them at
+once, and the command exits 2 if any file is bad or over budget.`,
+	examples: []string{
+		"simulate check experiments/*.toml",
+		"simulate check --parallel 2 --max-memory 2GiB big-sweep.toml",
+	},
+	positional: "toml",
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		var bf budgetFlags
+		bf.register(fs)
+		parallel := fs.Int("parallel", 0, "runs in parallel the memory estimate assumes (default: the number of CPUs)")
+		return func(files []string) error { return cmdCheck(bf, *parallel, files, s.out, s.err) }
+	},
+}
+
+func cmdCheck(bf budgetFlags, parallel int, files []string, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
-		return usagef("no experiment file given")
+		return usagef("no experiment file given: simulate check [flags] FILE...")
 	}
-	budget, err := bf.budget(*parallel, true)
+	budget, err := bf.budget(parallel, true)
 	if err != nil {
 		return err
 	}
@@ -262,27 +299,51 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdVersion(args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return usagef("version takes no arguments")
-	}
-	fmt.Fprintf(stdout, "rebalance-sim %s\n", report.Version)
-	return nil
+var versionCommand = &command{
+	name:    "version",
+	args:    "",
+	summary: "print the version (written into every summary.json)",
+	about: `Prints rebalance-sim's version. Same experiment file, same seed, same version: the same
+bytes in every output file.`,
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		return func(pos []string) error {
+			if len(pos) > 0 {
+				return usagef("version takes no arguments")
+			}
+			fmt.Fprintf(s.out, "rebalance-sim %s\n", versionString())
+			return nil
+		}
+	},
+}
+
+func versionString() string { return report.Version }
+
+var mergeCommand = &command{
+	name:    "merge",
+	args:    "--out DIR SHARD_OUT...",
+	summary: "combine the results of sharded runs (run --shard I/N)",
+	about: `Reads the results folders that simulate run --shard I/N wrote (each its own --out), checks that
+they come from the same experiment file (by its SHA-256), the same --seed and the same N, that no
+shard is missing or given twice, and writes under DIR exactly the bytes an unsharded run writes,
+and DIR/index.html.`,
+	examples: []string{
+		"simulate merge --out results shards/0 shards/1 shards/2 shards/3",
+	},
+	positional: "dir",
+	values:     map[string]string{"out": "dir"},
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		out := fs.String("out", "", "the results root to write (required)")
+		return func(dirs []string) error { return cmdMerge(*out, dirs, s.out) }
+	},
 }
 
 // cmdMerge joins the results folders that `run --shard` wrote into exactly
 // what an unsharded run writes.
-func cmdMerge(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	out := fs.String("out", "", "the results root to write (required)")
-	dirs, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func cmdMerge(out string, dirs []string, stdout io.Writer) error {
+	if out == "" || len(dirs) == 0 {
+		return usagef("merge needs --out DIR and the shard results folders: simulate merge --out DIR SHARD_OUT...")
 	}
-	if *out == "" || len(dirs) == 0 {
-		return usagef("merge needs --out DIR and the shard results folders\n%s", usage)
-	}
-	names, err := report.Merge(*out, dirs)
+	names, err := report.Merge(out, dirs)
 	if ie := interrupted("the merged results were not written"); ie != nil {
 		return ie
 	}
@@ -290,7 +351,7 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		return usageError{err}
 	}
 	for _, n := range names {
-		fmt.Fprintf(stdout, "merged %s -> %s\n", n, filepath.Join(*out, n))
+		fmt.Fprintf(stdout, "merged %s -> %s\n", n, filepath.Join(out, n))
 	}
 	return nil
 }

@@ -13,54 +13,63 @@ import (
 	world "github.com/rebalance-sim/rebalance-sim/sim"
 )
 
-// cmdTrace prints what every member and coordinator of one run did, one
-// line per protocol step, the way the golden traces in sim/testdata/trace
-// read: the quickest way to see why a run's numbers are what they are.
-func cmdTrace(args []string, out, stderr io.Writer) error {
-	fs := flag.NewFlagSet("trace", flag.ContinueOnError)
-	runID := fs.String("run", "", "run id (default: the first run)")
-	fromS := fs.String("from", "0s", "first simulated moment to print, e.g. 2m")
-	toS := fs.String("to", "", "last simulated moment to print (default: the end)")
-	match := fs.String("match", "", "print only lines containing this text (e.g. a member or partition)")
-	check := fs.Bool("check", false, "check the model's invariants after every event (slower)")
-	var bf budgetFlags
-	bf.register(fs)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
+var traceCommand = &command{
+	name:    "trace",
+	args:    "[flags] FILE",
+	summary: "one run's protocol steps, line by line",
+	about: `Runs one run of the experiment FILE and prints what every member and coordinator did, one
+line per protocol step (joins, syncs, heartbeats' errors, assignments, revocations, commits'
+failures, session expiries, target epochs, reconciliations), each with its simulated time: the
+same lines as the golden traces in sim/testdata/trace, and the quickest way to see why a run's
+numbers are what they are. The first line names the run.`,
+	examples: []string{
+		"simulate trace experiments/stuck-consumer.toml --run eager-static/seed=1 --from 400s --to 500s",
+		"simulate trace experiments/scale-out.toml --match coordinator  # the coordinator's side only",
+	},
+	positional: "toml",
+	values:     map[string]string{"run": "runs"},
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		var f traceFlags
+		fs.StringVar(&f.run, "run", "", "the run to trace, by the `ID` summary.csv gives it (default: the first run)")
+		fs.StringVar(&f.from, "from", "0s", "print from this simulated moment, a `DURATION` such as 2m")
+		fs.StringVar(&f.to, "to", "", "print up to this simulated moment, a `DURATION` (default: the end)")
+		fs.StringVar(&f.match, "match", "", "print only lines containing `TEXT` (a member, a partition, \"coordinator\")")
+		fs.BoolVar(&f.check, "check", false, "check the model's invariants after every event (slower)")
+		f.budget.register(fs)
+		return func(pos []string) error { return cmdTrace(f, pos, s.out, s.err) }
+	},
+}
+
+type traceFlags struct {
+	run, from, to, match string
+	check                bool
+	budget               budgetFlags
+}
+
+// cmdTrace runs one run with the model's trace on and prints it, filtered.
+func cmdTrace(f traceFlags, pos []string, out, stderr io.Writer) error {
 	if len(pos) != 1 {
-		return usagef("trace takes one experiment file")
+		return usagef("trace takes one experiment file: simulate trace FILE")
 	}
-	from, err := time.ParseDuration(*fromS)
+	from, err := time.ParseDuration(f.from)
 	if err != nil || from < 0 {
-		return usagef("--from %q: want a duration such as 90s or 2m", *fromS)
+		return usagef("--from %q: want a duration such as 90s or 2m", f.from)
 	}
 	to := time.Duration(1<<63 - 1)
-	if *toS != "" {
-		if to, err = time.ParseDuration(*toS); err != nil || to < from {
-			return usagef("--to %q: want a duration such as 3m, not before --from", *toS)
+	if f.to != "" {
+		if to, err = time.ParseDuration(f.to); err != nil || to < from {
+			return usagef("--to %q: want a duration such as 3m, not before --from", f.to)
 		}
 	}
 	x, err := experiment.Load(pos[0])
 	if err != nil {
 		return usageError{err}
 	}
-	idx := 0
-	if *runID != "" {
-		idx = -1
-		var ids []string
-		for i := range x.Runs {
-			ids = append(ids, x.Runs[i].ID)
-			if x.Runs[i].ID == *runID {
-				idx = i
-			}
-		}
-		if idx < 0 {
-			return usagef("--run %q: no such run; runs are: %s", *runID, strings.Join(ids, ", "))
-		}
+	idx, err := pickRun(x, f.run)
+	if err != nil {
+		return err
 	}
-	budget, err := bf.budget(1, false)
+	budget, err := f.budget.budget(1, false)
 	if err != nil {
 		return err
 	}
@@ -76,20 +85,20 @@ func cmdTrace(args []string, out, stderr io.Writer) error {
 	fmt.Fprintf(w, "# %s, run %s\n", x.Name, run.ID)
 	lo, hi := from.Seconds(), to.Seconds()
 	var werr error
-	opt := world.Options{CheckInvariants: *check, Trace: func(line string) {
+	opt := world.Options{CheckInvariants: f.check, Trace: func(line string) {
 		if werr != nil {
 			return
 		}
 		// Every line starts with its simulated time in seconds ("  12.345s").
-		f := strings.Fields(line)
-		if len(f) == 0 {
+		words := strings.Fields(line)
+		if len(words) == 0 {
 			return
 		}
-		at, err := strconv.ParseFloat(strings.TrimSuffix(f[0], "s"), 64)
+		at, err := strconv.ParseFloat(strings.TrimSuffix(words[0], "s"), 64)
 		if err == nil && (at < lo || at > hi) {
 			return
 		}
-		if *match != "" && !strings.Contains(line, *match) {
+		if f.match != "" && !strings.Contains(line, f.match) {
 			return
 		}
 		_, werr = fmt.Fprintln(w, line)

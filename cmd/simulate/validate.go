@@ -19,21 +19,48 @@ import (
 	"github.com/rebalance-sim/rebalance-sim/validation"
 )
 
+var validateCommand = &command{
+	name:    "validate",
+	args:    "[flags] FILE...",
+	summary: "the simulator against a real Kafka 4.4 broker, metric by metric",
+	about: `Runs each experiment FILE on the simulator (over its seeds) and --repeat times on a real
+Apache Kafka 4.4 broker with the Java KafkaConsumer (the harness in validate/, built with Maven),
+computes the same metrics from both, and compares them one by one: the real median must lie in
+the simulator's range over its seeds, widened by the metric's tolerance. It writes DIR/<name>/
+(the simulator's results, each real run's results and logs, comparison.json, report.html) and
+DIR/index.html, and exits 1 when a comparison disagrees (other than a listed known
+disagreement). It needs Java 17 or newer and Maven on PATH (exit 2 without them). Only what a
+real run can do is accepted: one broker, and events the harness can make happen. See
+docs/validation.md.`,
+	examples: []string{
+		"simulate validate validate/experiments/*.toml --markdown docs/validation.md",
+		"simulate validate --reuse --out validation-results validate/experiments/scale-out.toml  # after a model change",
+	},
+	positional: "toml",
+	values:     map[string]string{"out": "dir", "harness": "dir"},
+	setup: func(fs *flag.FlagSet, s stdio) func([]string) error {
+		var f validateFlags
+		fs.IntVar(&f.repeat, "repeat", 3, "real runs per variant, `N`")
+		fs.StringVar(&f.out, "out", "validation-results", "results root `DIR`: each experiment writes DIR/<name>/")
+		fs.StringVar(&f.module, "harness", "validate", "the harness's Maven module `DIR`")
+		fs.StringVar(&f.known, "known", "", "known disagreements `FILE` (default: HARNESS/known-disagreements.txt)")
+		fs.StringVar(&f.markdown, "markdown", "", "also write the whole table as Markdown to `FILE` (docs/validation.md)")
+		fs.BoolVar(&f.reuse, "reuse", false, "recompute from the real runs' logs already under DIR instead of running Kafka again (after a model change)")
+		return func(pos []string) error { return cmdValidate(f, pos, s.out, s.err) }
+	},
+}
+
+type validateFlags struct {
+	repeat                       int
+	out, module, known, markdown string
+	reuse                        bool
+}
+
 // cmdValidate runs each experiment on the simulator (over its seeds) and
 // --repeat times on a real Kafka 4.4 broker with the Java consumer (the
 // harness in validate/), and compares them metric by metric.
-func cmdValidate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	repeat := fs.Int("repeat", 3, "real runs per variant")
-	out := fs.String("out", "validation-results", "results root: each experiment writes DIR/<name>/")
-	module := fs.String("harness", "validate", "the harness's Maven module")
-	known := fs.String("known", "", "known disagreements file (default: HARNESS/known-disagreements.txt)")
-	markdown := fs.String("markdown", "", "also write the whole table as Markdown to this file (docs/validation.md)")
-	reuse := fs.Bool("reuse", false, "recompute from the real runs' logs already under DIR instead of running Kafka again (after a model change)")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
+func cmdValidate(f validateFlags, files []string, stdout, stderr io.Writer) error {
+	repeat, out, module, known, markdown, reuse := &f.repeat, &f.out, &f.module, &f.known, &f.markdown, &f.reuse
 	if len(files) == 0 {
 		return usagef("no experiment file given\nusage: simulate validate [--repeat N] [--out DIR] [--markdown FILE] FILE...")
 	}
