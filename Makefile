@@ -52,10 +52,13 @@ VALIDATE := $(wildcard validate/experiments/*.toml)
 validate: build
 	./$(BIN) validate --out validation-results --markdown docs/validation.md $(VALIDATE)
 
-# What CI runs: three experiments, one real run each (under 5 minutes).
+# What CI runs: three experiments, one real run each (under 5 minutes). It
+# fails on any count, pause or rebalance time that disagrees; latencies and
+# lag time, which a shared CI host moves by itself, are reported there and
+# judged by `make validate` on a quiet machine (docs/validation.md).
 VALIDATE_CI := validate/experiments/static-restart.toml validate/experiments/poll-timeout.toml validate/experiments/leave-and-crash.toml
 validate-ci: build
-	./$(BIN) validate --repeat 1 --out validation-results $(VALIDATE_CI)
+	./$(BIN) validate --repeat 1 --gate protocol --out validation-results $(VALIDATE_CI)
 
 clean:
 	rm -rf bin validate/target

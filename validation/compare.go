@@ -100,7 +100,16 @@ type Comparison struct {
 	// Known is the documented reason for a disagreement the model must fix
 	// (see Known); "" when none.
 	Known string `json:"known,omitempty"`
+	// NotGated says why a disagreement does not fail this validation
+	// (--gate protocol: a metric that measures the host's scheduling as
+	// much as Kafka); "" when it is gated.
+	NotGated string `json:"not_gated,omitempty"`
 }
+
+// HostTimingMetrics are the metrics a busy or slow host moves by itself:
+// latencies and the age of the oldest record are the JVMs' wake-ups as
+// much as Kafka's protocol. `--gate protocol` reports them without failing.
+var HostTimingMetrics = []string{"latency_p50_ms", "latency_p99_ms", "lag_time_s_max"}
 
 // Allowed is the interval the real median must fall in.
 func (c *Comparison) Allowed() (lo, hi float64) {

@@ -113,3 +113,27 @@ func TestKnown(t *testing.T) {
 		t.Errorf("a missing file: %v", err)
 	}
 }
+
+// --gate protocol reports host-timing disagreements without failing, and
+// still fails on every other metric.
+func TestUngateSparesOnlyHostTiming(t *testing.T) {
+	o := &Outcome{Comparisons: []Comparison{
+		{Metric: "latency_p50_ms", Agree: false},
+		{Metric: "lag_time_s_max", Agree: false},
+		{Metric: "rebalances", Agree: false},
+		{Metric: "duplicates", Agree: true},
+	}}
+	if got := o.Failures(); got != 3 {
+		t.Fatalf("before: %d failures, want 3", got)
+	}
+	o.Ungate(HostTimingMetrics, "host timing")
+	if got := o.Failures(); got != 1 {
+		t.Errorf("after: %d failures, want 1 (rebalances)", got)
+	}
+	if v := o.Comparisons[0].Verdict(); v != "disagrees (not gated)" {
+		t.Errorf("verdict %q", v)
+	}
+	if v := o.Comparisons[2].Verdict(); v != "DISAGREE" {
+		t.Errorf("a gated metric's verdict %q", v)
+	}
+}

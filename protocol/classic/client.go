@@ -122,6 +122,11 @@ type Client struct {
 
 	hb         protocol.Timer
 	hbInFlight bool
+	// spare is a response the client is done with: heartbeats and auto
+	// commits are most of a long run's messages, and a request comes back
+	// as its own response, so the next one reuses it (its Offsets array
+	// too) instead of allocating.
+	spare *Message
 	retry      protocol.Timer
 	retryWhat  retry
 	retryFor   purpose
@@ -258,6 +263,18 @@ func (c *Client) Fire(now Time, id protocol.TimerID, token uint32) {
 	}
 }
 
+// newMessage is a zeroed message, the spare one if there is one.
+func (c *Client) newMessage() *Message {
+	m := c.spare
+	if m == nil {
+		return &Message{}
+	}
+	c.spare = nil
+	offs := m.Offsets[:0]
+	*m = Message{Offsets: offs}
+	return m
+}
+
 // backoff is the next retry delay: retry.backoff.ms doubling up to
 // retry.backoff.max.ms (KIP-580).
 func (c *Client) backoff() Time {
@@ -312,8 +329,12 @@ func (c *Client) Receive(now Time, m *Message) {
 		c.onSyncResponse(now, m)
 	case protocol.Heartbeat:
 		c.onHeartbeatResponse(now, m)
+		c.spare = m
 	case protocol.OffsetCommit:
 		c.onCommitResponse(now, m)
+		if c.retryMsg != m {
+			c.spare = m
+		}
 	case protocol.OffsetFetch:
 		c.onOffsetFetchResponse(now, m)
 	case protocol.LeaveGroup:

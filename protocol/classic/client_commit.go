@@ -1,12 +1,17 @@
 package classic
 
-import "github.com/rebalance-sim/rebalance-sim/protocol"
+import (
+	"slices"
+
+	"github.com/rebalance-sim/rebalance-sim/protocol"
+)
 
 // commit sends the consumed positions of the owned partitions (the world
 // fills them in: Fill). Auto commits do not block; the others are waited
 // for (model.md §3.8).
 func (c *Client) commit(why purpose) {
-	m := &Message{Kind: protocol.OffsetCommit, MemberID: c.memberID, InstanceID: c.cfg.InstanceID, Generation: c.generation, Fill: true}
+	m := c.newMessage()
+	m.Kind, m.MemberID, m.InstanceID, m.Generation, m.Fill = protocol.OffsetCommit, c.memberID, c.cfg.InstanceID, c.generation, true
 	if why == commitBatch || why == commitClose {
 		c.blocking = true
 	}
@@ -17,7 +22,7 @@ func (c *Client) commit(why purpose) {
 // resend sends a failed commit again with the offsets it carried.
 func (c *Client) resend(old *Message, why purpose) {
 	m := &Message{Kind: protocol.OffsetCommit, MemberID: c.memberID, InstanceID: c.cfg.InstanceID, Generation: c.generation,
-		Offsets: old.Offsets}
+		Offsets: slices.Clone(old.Offsets)}
 	c.send(m)
 	c.commits = append(c.commits, pendingCommit{corr: m.Corr, why: why})
 }

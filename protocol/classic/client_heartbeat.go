@@ -17,7 +17,9 @@ func (c *Client) armHeartbeat(now Time) {
 func (c *Client) onHeartbeatTimer(now Time) {
 	if (c.st == cSyncing || c.st == cStable) && !c.hbInFlight {
 		c.hbInFlight = true
-		c.send(&Message{Kind: protocol.Heartbeat, MemberID: c.memberID, InstanceID: c.cfg.InstanceID, Generation: c.generation})
+		m := c.newMessage()
+		m.Kind, m.MemberID, m.InstanceID, m.Generation = protocol.Heartbeat, c.memberID, c.cfg.InstanceID, c.generation
+		c.send(m)
 	}
 	c.armHeartbeat(now)
 }

@@ -108,6 +108,10 @@ type Client struct {
 	retry      protocol.Timer
 	retryWhat  purpose
 	retryMsg   *Message
+	// spare is a response the client is done with, reused for its next
+	// request (a request comes back as its own response): heartbeats and
+	// auto commits are most of a long run's messages.
+	spare *Message
 	retries    int
 
 	corr     int64
@@ -209,12 +213,24 @@ func (c *Client) Fire(now Time, id protocol.TimerID, token uint32) {
 				// The same offsets again: what was consumed when the
 				// commit was made.
 				m := &Message{Kind: protocol.OffsetCommit, MemberID: c.memberID, InstanceID: c.cfg.InstanceID,
-					Generation: c.epoch, Offsets: c.retryMsg.Offsets}
+					Generation: c.epoch, Offsets: slices.Clone(c.retryMsg.Offsets)}
 				c.send(m)
 				c.commits = append(c.commits, pendingCommit{corr: m.Corr, why: c.retryWhat})
 			}
 		}
 	}
+}
+
+// newMessage is a zeroed message, the spare one if there is one.
+func (c *Client) newMessage() *Message {
+	m := c.spare
+	if m == nil {
+		return &Message{}
+	}
+	c.spare = nil
+	offs := m.Offsets[:0]
+	*m = Message{Offsets: offs}
+	return m
 }
 
 func (c *Client) backoff() Time {
@@ -238,8 +254,9 @@ func (c *Client) heartbeatNow() {
 	}
 	c.hb.Cancel()
 	c.hbInFlight = true
-	m := &Message{Kind: protocol.ConsumerGroupHeartbeat, MemberID: c.memberID, InstanceID: c.cfg.InstanceID,
-		Generation: c.epoch, Subscription: c.cfg.Subscription, RebalanceTimeout: c.cfg.RebalanceTimeout}
+	m := c.newMessage()
+	m.Kind, m.MemberID, m.InstanceID = protocol.ConsumerGroupHeartbeat, c.memberID, c.cfg.InstanceID
+	m.Generation, m.Subscription, m.RebalanceTimeout = c.epoch, c.cfg.Subscription, c.cfg.RebalanceTimeout
 	// HeartbeatState.buildRequestData: the owned partitions go only when
 	// they changed since they were last sent, or on a join.
 	if c.st == kJoining || !c.sentValid || !slices.Equal(c.sentOwned, c.owned) {
@@ -275,8 +292,12 @@ func (c *Client) Receive(now Time, m *Message) {
 		c.out.Add(protocol.Effect{Kind: protocol.Wake})
 	case protocol.ConsumerGroupHeartbeat:
 		c.onHeartbeatResponse(now, m)
+		c.spare = m
 	case protocol.OffsetCommit:
 		c.onCommitResponse(now, m)
+		if c.retryMsg != m {
+			c.spare = m
+		}
 	case protocol.OffsetFetch:
 		if m.Err == protocol.CoordinatorNotAvailable {
 			c.fetchPositions(m.Parts) // the coordinator moves: ask again

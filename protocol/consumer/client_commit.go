@@ -7,7 +7,8 @@ import "github.com/rebalance-sim/rebalance-sim/protocol"
 // a commit before revocation covers what poll() returned, which may still
 // be in processing (model.md §4.5).
 func (c *Client) commit(why purpose, seq int64) {
-	m := &Message{Kind: protocol.OffsetCommit, MemberID: c.memberID, InstanceID: c.cfg.InstanceID, Generation: c.epoch, Fill: true}
+	m := c.newMessage()
+	m.Kind, m.MemberID, m.InstanceID, m.Generation, m.Fill = protocol.OffsetCommit, c.memberID, c.cfg.InstanceID, c.epoch, true
 	if why == commitBatch || why == commitClose {
 		c.blocking = true
 	}
