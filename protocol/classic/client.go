@@ -126,7 +126,7 @@ type Client struct {
 	// commits are most of a long run's messages, and a request comes back
 	// as its own response, so the next one reuses it (its Offsets array
 	// too) instead of allocating.
-	spare *Message
+	spare      *Message
 	retry      protocol.Timer
 	retryWhat  retry
 	retryFor   purpose

@@ -111,8 +111,8 @@ type Client struct {
 	// spare is a response the client is done with, reused for its next
 	// request (a request comes back as its own response): heartbeats and
 	// auto commits are most of a long run's messages.
-	spare *Message
-	retries    int
+	spare   *Message
+	retries int
 
 	corr     int64
 	inFlight int
