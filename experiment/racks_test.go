@@ -89,7 +89,7 @@ var rackBadCases = []struct {
 		"x.toml:4: topics.t.replication_factor: has no effect without a broker layout: set [broker] racks (each broker's broker.rack) or brokers"},
 	{"record size without layout", strings.Replace(head, "partitions = 4\n", "partitions = 4\nrecord_size = 100\n", 1),
 		"x.toml:4: topics.t.record_size: sizes fetched and cross-zone bytes, which are counted only with a broker layout: set [broker] racks (each broker's broker.rack) or brokers"},
-	{"selector without layout", g("[broker]\n\"replica.selector.class\" = \""+scenario.RackAwareReplicaSelector+"\"\n"),
+	{"selector without layout", g("[broker]\n\"replica.selector.class\" = \"" + scenario.RackAwareReplicaSelector + "\"\n"),
 		"x.toml:9: broker.replica.selector.class: has no effect without a broker layout: set [broker] racks (each broker's broker.rack) or brokers"},
 	{"default rf without layout", g("[broker]\n\"default.replication.factor\" = 3\n"),
 		"x.toml:9: broker.default.replication.factor: has no effect without a broker layout: set [broker] racks (each broker's broker.rack) or brokers"},
