@@ -92,6 +92,9 @@ type Sim struct {
 	// frontier is the furthest time a member has fast-forwarded to: the
 	// invariant checks read the logs there.
 	frontier engine.Time
+	// layout is the replica placement (racks.go); nil without a broker
+	// layout.
+	layout *layout
 }
 
 // Run simulates one scenario with one seed and returns its measurements.
@@ -137,6 +140,9 @@ func newSim(sc *scenario.Scenario, seed uint64, opt Options) (*Sim, error) {
 			return nil, err
 		}
 		s.groups = append(s.groups, g)
+	}
+	if err := s.buildLayout(); err != nil {
+		return nil, err
 	}
 	s.scheduleScenario()
 	return s, nil
