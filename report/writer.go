@@ -301,7 +301,8 @@ var summaryHeader = []string{"run", "variant", "seed", "sweep", "group", "produc
 	"throughput_per_s", "lag_final", "lag_mean", "lag_max", "lag_time_s_max", "members_final", "members_max",
 	"idle_members_mean", "idle_members_max", "idle_members_final", "rebalances", "rebalance_time_s",
 	"pause_rebalance_s", "pause_failure_detection_s", "pause_unassigned_s", "pause_total_s", "pause_max_single_s",
-	"partitions_moved", "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "slo_pass"}
+	"partitions_moved", "latency_p50_ms", "latency_p99_ms", "latency_max_ms",
+	"fetched_bytes", "cross_zone_bytes", "cross_zone_fraction", "cross_zone_cost_usd", "cross_zone_usd_per_month", "slo_pass"}
 
 func (w *Writer) writeSummaryCSV(outs []runner.Outcome, verdicts []*RunVerdict) error {
 	f, b, err := w.create("summary.csv")
@@ -323,7 +324,8 @@ func (w *Writer) writeSummaryCSV(outs []runner.Outcome, verdicts []*RunVerdict) 
 				strconv.Itoa(g.Rebalances), ff(g.RebalanceTimeS),
 				ff(g.PartitionPauseS.Rebalance), ff(g.PartitionPauseS.FailureDetection), ff(g.PartitionPauseS.Unassigned),
 				ff(g.PartitionPauseS.Total), ff(g.PartitionPauseS.MaxS), itoa(g.PartitionsMoved),
-				ff(g.LatencyMs.P50), ff(g.LatencyMs.P99), ff(g.LatencyMs.Max), slo}
+				ff(g.LatencyMs.P50), ff(g.LatencyMs.P99), ff(g.LatencyMs.Max)}
+			row = append(append(row, crossZoneFields(g.CrossZone)...), slo)
 			b.WriteString(strings.Join(row, ",") + "\n")
 		}
 	}
@@ -331,6 +333,15 @@ func (w *Writer) writeSummaryCSV(outs []runner.Outcome, verdicts []*RunVerdict) 
 }
 
 func itoa(x int64) string { return strconv.FormatInt(x, 10) }
+
+// crossZoneFields are summary.csv's cross-zone columns, empty without a
+// broker layout.
+func crossZoneFields(z *metrics.CrossZoneStats) []string {
+	if z == nil {
+		return []string{"", "", "", "", ""}
+	}
+	return []string{itoa(z.FetchedBytes), itoa(z.Bytes), ff(z.Fraction), ff(z.CostUSD), ff(z.USDPerMonth)}
+}
 
 func sweepString(r *experiment.Run) string {
 	parts := make([]string, len(r.Point))
@@ -340,7 +351,8 @@ func sweepString(r *experiment.Run) string {
 	return strings.Join(parts, " ")
 }
 
-const seriesHeader = "run,group,t_s,produced_per_s,consumed_per_s,lag,lag_time_s,members,idle_members,paused_partitions,rebalancing,generation\n"
+const seriesHeader = "run,group,t_s,produced_per_s,consumed_per_s,lag,lag_time_s,members,idle_members,paused_partitions,rebalancing,generation," +
+	"cross_zone_bytes_per_s\n"
 
 func appendSeriesRow(b []byte, run string, r *metrics.SeriesRow) []byte {
 	b = append(b, csvField(run)...)
@@ -370,6 +382,8 @@ func appendSeriesRow(b []byte, run string, r *metrics.SeriesRow) []byte {
 	}
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Generation), 10)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, r.CrossZoneBytesPerS, 'f', -1, 64)
 	return append(b, '\n')
 }
 
