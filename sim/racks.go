@@ -14,11 +14,10 @@ import (
 // bytes their fetches move within and across racks.
 
 // layout is the cluster's replica placement: per topic (in s.topics
-// order), per partition ever, the replicas' broker ids (preferred leader
-// first) and their racks ("" for a broker without one).
+// order), per partition ever, the racks of its replicas, the preferred
+// leader's first ("" for a broker without one).
 type layout struct {
-	replicas [][][]int32
-	racks    [][][]string
+	racks [][][]string
 	// rackIdx numbers the brokers' racks (sorted): bit i of a replica mask
 	// is rack i.
 	rackIdx map[string]int8 // NB: lookup only
@@ -96,7 +95,6 @@ func (s *Sim) buildLayout() error {
 				racks[p][k] = rackOf[b]
 			}
 		}
-		ly.replicas = append(ly.replicas, reps)
 		ly.racks = append(ly.racks, racks)
 		if s.opt.Trace != nil {
 			var parts []string
@@ -106,7 +104,6 @@ func (s *Sim) buildLayout() error {
 			s.tracef("replicas %s", strings.Join(parts, " "))
 		}
 	}
-	s.layout = ly
 	for _, g := range s.groups {
 		g.buildZones(ly)
 	}

@@ -92,9 +92,6 @@ type Sim struct {
 	// frontier is the furthest time a member has fast-forwarded to: the
 	// invariant checks read the logs there.
 	frontier engine.Time
-	// layout is the replica placement (racks.go); nil without a broker
-	// layout.
-	layout *layout
 }
 
 // Run simulates one scenario with one seed and returns its measurements.
