@@ -3,6 +3,7 @@ package campaign
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/rebalance-sim/rebalance-sim/engine"
@@ -125,6 +126,9 @@ func consistent(run *experiment.Run, r *metrics.Result) string {
 		if p.Rebalance < 0 || p.FailureDetection < 0 || p.Unassigned < 0 || p.MaxS > sc.Duration.Seconds()+1e-6 {
 			return fmt.Sprintf("group %s: pauses %+v", g.Group, p)
 		}
+		if p := crossZoneConsistent(sc, &cfg, &g, rows); p != "" {
+			return fmt.Sprintf("group %s: %s", g.Group, p)
+		}
 		var rebalances int
 		for _, row := range r.Rebalances {
 			if row.Group != g.Group {
@@ -152,4 +156,56 @@ func Reproduce(seed uint64) string {
 // Indent indents a file for a failure message.
 func Indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
+
+// crossZoneConsistent checks a group's fetch traffic: counted exactly when
+// the cluster has a broker layout; cross-zone bytes a part of the fetched
+// bytes; every processing fetched first (so at least consumed records at
+// the smallest record size); the timeseries column adding up to the total;
+// and nothing across zones where follower fetching finds every partition
+// in every consumer's own zone.
+func crossZoneConsistent(sc *scenario.Scenario, cfg *scenario.Group, g *metrics.GroupResult, rows []metrics.SeriesRow) string {
+	z := g.CrossZone
+	if (z != nil) != (len(sc.Broker.Nodes) > 0) {
+		return fmt.Sprintf("cross_zone %+v with %d brokers in the layout", z, len(sc.Broker.Nodes))
+	}
+	if z == nil {
+		return ""
+	}
+	if z.Bytes < 0 || z.Bytes > z.FetchedBytes || z.Fraction < 0 || z.Fraction > 1 || z.CostUSD < 0 {
+		return fmt.Sprintf("cross_zone %+v", *z)
+	}
+	smallest := int64(-1)
+	local := sc.Broker.FollowerFetching() && len(cfg.ClientRack) > 0 && slices.Equal(cfg.ClientRack, cfg.Racks)
+	for _, tn := range cfg.Topics {
+		for _, t := range sc.Topics {
+			if t.Name != tn {
+				continue
+			}
+			if smallest < 0 || t.RecordSize < smallest {
+				smallest = t.RecordSize
+			}
+			// Every partition has a replica in every rack only when each
+			// rack's brokers all hold one: with as many replicas as
+			// brokers.
+			local = local && t.ReplicationFactor == len(sc.Broker.Nodes)
+		}
+	}
+	if smallest > 0 && z.FetchedBytes < g.Consumed*smallest {
+		return fmt.Sprintf("fetched %d bytes for %d records processed of at least %d bytes each", z.FetchedBytes, g.Consumed, smallest)
+	}
+	if local && z.Bytes != 0 {
+		return fmt.Sprintf("%d bytes crossed zones, but follower fetching has a replica of every partition in every consumer's zone", z.Bytes)
+	}
+	si, end := engine.FromDuration(sc.SampleInterval), engine.FromDuration(sc.Duration)
+	if end%si == 0 {
+		var sum float64
+		for _, row := range rows {
+			sum += row.CrossZoneBytesPerS * sc.SampleInterval.Seconds()
+		}
+		if d := sum - float64(z.Bytes); d > 1+float64(len(rows))*1e-5 || d < -1-float64(len(rows))*1e-5 {
+			return fmt.Sprintf("the timeseries' cross_zone_bytes_per_s add up to %.1f bytes, summary says %d", sum, z.Bytes)
+		}
+	}
+	return ""
 }

@@ -11,8 +11,10 @@ import (
 // topics, producers with every arrival and key shape and rate changes, one
 // or two groups with random protocol, assignors (or assignor lists), static
 // membership, commit mode, timeouts and callbacks, an autoscaler sometimes,
-// events of every action, and sometimes variants and a sweep. The same seed
-// gives the same file.
+// events of every action, sometimes a broker layout (racks, replication
+// factors, record sizes, consumers' racks and client.rack, follower
+// fetching, a cross-zone price), and sometimes variants and a sweep. The
+// same seed gives the same file.
 func Generate(seed uint64) string {
 	g := &gen{r: rand.New(rand.NewPCG(seed, 0x5eed^seed*0x9e3779b97f4a7c15))}
 	return g.experiment(seed)
@@ -34,6 +36,9 @@ type gen struct {
 	topics         []topicSpec
 	producers      []string
 	groups         []groupSpec
+	// racks and brokers are the broker layout (none when brokers is 0).
+	racks   []string
+	brokers int
 }
 
 type topicSpec struct {
@@ -67,7 +72,7 @@ func (g *gen) experiment(seed uint64) string {
 	g.varyConsumers = g.sweep
 	if g.chance(0.35) {
 		for i, n := 0, g.intn(1, 2); i < n; i++ {
-			kinds := []string{"processing", "static", "strategy", "protocol"}
+			kinds := []string{"processing", "static", "strategy", "protocol", "racks"}
 			if !g.sweep {
 				kinds = append(kinds, "consumers")
 			}
@@ -109,6 +114,61 @@ func (g *gen) broker() {
 	g.line(`"group.consumer.session.timeout.ms" = %s`, g.pick("45000", "45000", "60000"))
 	g.line(`"group.consumer.assignment.interval.ms" = %s`, g.pick("0", "1000", "1000", "3000"))
 	g.line(`group_load_time = %q`, g.pick("1s", "500ms"))
+	if !g.chance(0.35) {
+		return
+	}
+	// A broker layout: a count with racks dealt in turn, or brokers one by
+	// one (a few without a rack, ids out of order).
+	for i, n := 0, g.intn(1, 3); i < n; i++ {
+		g.racks = append(g.racks, fmt.Sprintf("az%d", i+1))
+	}
+	if g.chance(0.7) {
+		g.brokers = len(g.racks) * g.intn(1, 2)
+		g.line("racks = [%s]", quoted(g.racks))
+		if g.brokers > len(g.racks) || g.chance(0.5) {
+			g.line("brokers = %d", g.brokers)
+		}
+	} else {
+		var bs []string
+		n := len(g.racks) + g.intn(0, 2) // the first ones give every rack a broker
+		for i, id := 0, g.intn(0, 5); i < n; i++ {
+			id += g.intn(1, 40)
+			rack := fmt.Sprintf(", rack = %q", g.racks[i%len(g.racks)])
+			if i >= len(g.racks) && g.chance(0.5) {
+				rack = "" // a broker without broker.rack
+			}
+			bs = append(bs, fmt.Sprintf("{id = %d%s}", id, rack))
+		}
+		g.brokers = len(bs)
+		g.line("brokers = [%s]", strings.Join(bs, ", "))
+	}
+	if g.chance(0.5) {
+		g.line(`"default.replication.factor" = %d`, g.intn(1, min(g.brokers, 3)))
+	}
+	if g.chance(0.5) {
+		g.line(`"replica.selector.class" = "org.apache.kafka.common.replica.RackAwareReplicaSelector"`)
+	}
+}
+
+func quoted(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// rackSpread is a client.rack or racks value: one rack or a spread.
+func (g *gen) rackSpread() string {
+	if len(g.racks) == 1 || g.chance(0.3) {
+		return fmt.Sprintf("%q", g.racks[g.r.IntN(len(g.racks))])
+	}
+	perm := g.r.Perm(len(g.racks))
+	var xs []string
+	for _, i := range perm[:g.intn(2, len(perm))] {
+		xs = append(xs, g.racks[i])
+	}
+	return "[" + quoted(xs) + "]"
 }
 
 func (g *gen) topicsAndProducers() {
@@ -117,6 +177,12 @@ func (g *gen) topicsAndProducers() {
 		g.topics = append(g.topics, t)
 		g.line("[topics.%s]", t.name)
 		g.line("partitions = %d", t.partitions)
+		if g.brokers > 0 && g.chance(0.6) {
+			g.line("replication_factor = %d", g.intn(1, min(g.brokers, 3)))
+		}
+		if g.brokers > 0 && g.chance(0.5) {
+			g.line("record_size = %d", g.intn(1, 4096))
+		}
 	}
 	for i, n := 0, g.intn(1, 3); i < n; i++ {
 		name := fmt.Sprintf("p%d", i)
@@ -203,6 +269,17 @@ func (g *gen) groupsSection() {
 		g.line(`"auto.offset.reset" = %q`, g.pick("latest", "earliest"))
 		g.line(`"fetch.max.wait.ms" = %s`, g.pick("100", "500"))
 		g.line(`"metadata.max.age.ms" = %s`, g.pick("20000", "300000"))
+		if len(g.racks) > 0 {
+			switch g.pick("none", "client", "racks", "both") {
+			case "client":
+				g.line(`"client.rack" = %s`, g.rackSpread())
+			case "racks":
+				g.line("racks = %s", g.rackSpread())
+			case "both":
+				g.line(`"client.rack" = %s`, g.rackSpread())
+				g.line("racks = %s", g.rackSpread())
+			}
+		}
 		if g.chance(0.2) {
 			gs.auto = true
 			g.line("[groups.%s.autoscaler]", gs.name)
@@ -295,6 +372,16 @@ func (g *gen) variantsAndSweep() {
 				g.line(`"groups.%s.processing_time" = %q`, gs.name, g.pick("100us", "3ms"))
 			case "static":
 				g.line(`"groups.%s.static_membership" = true`, gs.name)
+			case "racks":
+				// client.rack on, or follower fetching on or off.
+				switch {
+				case len(g.racks) == 0:
+					g.line(`"groups.%s.processing_time" = %q`, gs.name, g.pick("100us", "3ms"))
+				case g.chance(0.5):
+					g.line(`"groups.%s.client.rack" = %s`, gs.name, g.rackSpread())
+				default:
+					g.line(`"broker.replica.selector.class" = %q`, g.pick("", "org.apache.kafka.common.replica.RackAwareReplicaSelector"))
+				}
 			case "protocol":
 				// The other protocol, with its own assignor setting.
 				if gs.consumer {

@@ -40,6 +40,14 @@ var barMetrics = []barMetric{
 	},
 }
 
+// crossZoneBar is drawn for groups whose runs have a broker layout.
+var crossZoneBar = barMetric{
+	kind: "crosszone-cost", title: "Cross-zone cost", xLabel: "US dollars per month (at the run's rate)",
+	caption: "What the group's fetches across racks cost at the experiment's price per GB, at the run's average " +
+		"rate over a 730-hour month: rack-aware assignment and follower fetching bring it down.",
+	get: func(s *Summary) float64 { return s.CrossZoneUSDPerMonth },
+}
+
 // stat is one number over the seeds of a configuration.
 type stat struct {
 	n            int

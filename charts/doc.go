@@ -28,6 +28,8 @@
 //	  idle-G            mean idle members, one bar per configuration
 //	  duplicates-G      duplicates, one bar per configuration
 //	  p99-G             p99 latency, one bar per configuration
+//	  crosszone-G       with a broker layout: bytes/s fetched across racks over time
+//	  crosszone-cost-G  with a broker layout: cross-zone dollars per month, one bar per configuration
 //	  sweep-M-G         with a sweep: metric M against the first swept value
 //	per run R and group G:
 //	  timeline-G-R      one row per member, rebalances marked

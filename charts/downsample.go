@@ -16,7 +16,7 @@ const MaxPoints = 720
 // still covers the whole run evenly: it is never truncated.
 //
 // A bucket is one Sample: T is its last sample's time (the bucket's end),
-// ProducedPerS and ConsumedPerS the mean, Lag, LagTimeS and
+// ProducedPerS, ConsumedPerS and CrossZoneBytesPerS the mean, Lag, LagTimeS and
 // PausedPartitions the maximum (a peak must survive downsampling),
 // Members and IdleMembers the last value, Rebalancing true if any sample
 // was rebalancing.
@@ -31,9 +31,9 @@ type Downsampler struct {
 }
 
 type bucket struct {
-	n                        int
-	sumProduced, sumConsumed float64
-	s                        Sample
+	n                                   int
+	sumProduced, sumConsumed, sumCrossZ float64
+	s                                   Sample
 }
 
 // NewDownsampler returns a Downsampler for about expected samples (a guess
@@ -66,7 +66,7 @@ func (d *Downsampler) Add(s Sample) {
 		}
 	}
 	b := &d.buckets[len(d.buckets)-1]
-	b.merge(&bucket{n: 1, sumProduced: s.ProducedPerS, sumConsumed: s.ConsumedPerS, s: s})
+	b.merge(&bucket{n: 1, sumProduced: s.ProducedPerS, sumConsumed: s.ConsumedPerS, sumCrossZ: s.CrossZoneBytesPerS, s: s})
 }
 
 // halve merges neighbouring buckets in pairs and doubles the bucket size.
@@ -92,6 +92,7 @@ func (b *bucket) merge(o *bucket) {
 	b.n += o.n
 	b.sumProduced += o.sumProduced
 	b.sumConsumed += o.sumConsumed
+	b.sumCrossZ += o.sumCrossZ
 	b.s.T = o.s.T
 	b.s.Lag = max(b.s.Lag, o.s.Lag)
 	b.s.LagTimeS = max(b.s.LagTimeS, o.s.LagTimeS)
@@ -113,6 +114,7 @@ func (d *Downsampler) Samples() []Sample {
 		out[i] = b.s
 		out[i].ProducedPerS = b.sumProduced / float64(b.n)
 		out[i].ConsumedPerS = b.sumConsumed / float64(b.n)
+		out[i].CrossZoneBytesPerS = b.sumCrossZ / float64(b.n)
 	}
 	return out
 }

@@ -203,6 +203,16 @@ func sanitize(s string) string {
 	return strings.Trim(b.String(), ".")
 }
 
+// crossZone reports whether some run of group g counts cross-zone traffic.
+func crossZone(x *Experiment, g string) bool {
+	for i := range x.Runs {
+		if gr := x.Runs[i].group(g); gr != nil && gr.Summary.CrossZone {
+			return true
+		}
+	}
+	return false
+}
+
 // figures prepares every chart of x in a fixed order: per group the charts
 // over time, the bars, the sweep charts; then per run (in runOrder) and
 // group the timeline and the heat map.
@@ -223,6 +233,10 @@ func figures(x *Experiment) []figure {
 		add(pauseFigure(n, x, cfgs, g))
 		for _, m := range barMetrics {
 			add(barFigure(n, x, cfgs, g, m))
+		}
+		if crossZone(x, g) {
+			add(timeFigure(n, x, order, lab, g, crossZoneSeries))
+			add(barFigure(n, x, cfgs, g, crossZoneBar))
 		}
 		if len(x.SweepPaths) > 0 {
 			for _, m := range sweepMetrics {

@@ -204,16 +204,22 @@ func writeTemplate(path string, t *template.Template, data any) error {
 // order (the order of summary.csv), with an SLO column when any run was
 // judged.
 func summaryTable(x *Experiment) tableData {
-	slo := false
+	slo, xz := false, false
 	for i := range x.Runs {
 		if x.Runs[i].SLOPass != nil {
 			slo = true
+		}
+		for j := range x.Runs[i].Groups {
+			xz = xz || x.Runs[i].Groups[j].Summary.CrossZone
 		}
 	}
 	head := []string{"run", "group", "throughput/s", "lag max", "lag mean", "lag time max (s)",
 		"idle mean", "idle max", "duplicates", "rebalances", "rebalance time (s)",
 		"pause: rebalance (s)", "pause: failure detection (s)", "pause: unassigned (s)",
 		"pause total (s)", "pause max (s)", "partitions moved", "p50 (ms)", "p99 (ms)", "members max"}
+	if xz {
+		head = append(head, "cross-zone GB", "cross-zone share", "cross-zone $/month")
+	}
 	if slo {
 		head = append(head, "SLO")
 	}
@@ -238,6 +244,14 @@ func summaryTable(x *Experiment) tableData {
 				fi(int64(s.MembersMax)),
 			} {
 				row = append(row, cell{Text: v})
+			}
+			if xz {
+				if s.CrossZone {
+					row = append(row, cell{Text: num(float64(s.CrossZoneBytes) / 1e9)}, cell{Text: num(s.CrossZoneFraction)},
+						cell{Text: num(s.CrossZoneUSDPerMonth)})
+				} else {
+					row = append(row, cell{Text: "–"}, cell{Text: "–"}, cell{Text: "–"})
+				}
 			}
 			if slo {
 				switch {

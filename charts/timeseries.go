@@ -33,6 +33,15 @@ var lagSeries = timeSeries{
 	get: func(s *Sample) float64 { return float64(s.Lag) },
 }
 
+var crossZoneSeries = timeSeries{
+	kind:   "crosszone",
+	title:  "Cross-zone fetch traffic",
+	yLabel: "fetched across racks (MB/s)",
+	caption: "Bytes consumers fetch from a replica in another rack (zone) than their own, per second, one line " +
+		"per run: the traffic a cloud bills. It moves when a rebalance moves partitions between zones.",
+	get: func(s *Sample) float64 { return s.CrossZoneBytesPerS / 1e6 },
+}
+
 // seriesStyles gives each run of order its colour and dash index. With
 // several variants, each having several runs, colour names the variant
 // (variants sorted by name) and dash the run within it, so variants compare

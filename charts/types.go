@@ -83,6 +83,13 @@ type Summary struct {
 	LatencyP50Ms           float64
 	LatencyP99Ms           float64
 	MembersMax             int
+	// CrossZone: the run has a broker layout, and these are its fetch
+	// traffic across racks (bytes, share of what was fetched, dollars at
+	// the experiment's price over a 730-hour month).
+	CrossZone            bool
+	CrossZoneBytes       int64
+	CrossZoneFraction    float64
+	CrossZoneUSDPerMonth float64
 }
 
 // Sample is one (possibly downsampled) point of the timeseries.
@@ -96,6 +103,8 @@ type Sample struct {
 	IdleMembers      int
 	PausedPartitions int
 	Rebalancing      bool
+	// CrossZoneBytesPerS is the bytes fetched across racks per second.
+	CrossZoneBytesPerS float64
 }
 
 // State is what a member is doing over a span of its timeline.

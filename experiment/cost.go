@@ -72,6 +72,9 @@ const (
 	bytesPerRun        = 4 << 20 // the simulation's fixed part, a writer's buffers
 	bytesRetained      = 8 << 10 // a finished run's result, until written
 	bytesPerSeriesRow  = 160     // describe keeps the rows in memory
+	bytesPerReplicas   = 64      // a partition's replica lists (ids, racks)
+	bytesPerReplica    = 24      // one replica: its id and its rack's name
+	bytesPerGroupRacks = 16      // a reading group's rack view of one partition
 	bytesPerCSVRow     = 90      // a timeseries.csv row without its run id and group
 	heatColumns        = 240     // report.HeatmapColumns
 	indexCap           = 1024    // sim: live index entries kept at a sample
@@ -184,6 +187,18 @@ func estimate(c *checker, sc *scenario.Scenario, eventPaths []keyPath) *runCost 
 		add(costSteps, p*ticks*(1+readers[t.Name]),
 			fmt.Sprintf("%s partitions x %s batch intervals (duration / batch_interval) of topic %s", num(p), num(ticks), t.Name),
 			batchPath, durationPath, at)
+	}
+	if len(sc.Broker.Nodes) > 0 {
+		// The broker layout: each partition's replicas (broker ids and
+		// racks), placed when the run starts, and each reading group's
+		// view of where they are.
+		for _, t := range sc.Topics {
+			p, rf := parts[t.Name], float64(t.ReplicationFactor)
+			at := keyPath{}.keys("topics", t.Name, "replication_factor")
+			add(costMemory, p*(bytesPerReplicas+bytesPerReplica*rf+bytesPerGroupRacks*readers[t.Name]),
+				fmt.Sprintf("%s partitions of topic %s with %g replicas each", num(p), t.Name, rf), at, keyPath{}.keys("topics", t.Name, "partitions"))
+			add(costSteps, p*(rf+readers[t.Name]), fmt.Sprintf("placing %s partitions of topic %s, %g replicas each", num(p), t.Name, rf), at)
+		}
 	}
 	add(costMemory, samples*bytesPerSample, fmt.Sprintf("%s samples (duration / sample_interval), queued up front", num(samples)),
 		samplePath, durationPath)

@@ -198,7 +198,7 @@ var badCases = []struct {
 	{"variant unknown key", g("[[variants]]\nname = \"a\"\n\"groups.g.session.timeout\" = 3\n"),
 		`x.toml:10: variants[0].groups.g.session.timeout: a group has no key "session.timeout"; did you mean session.timeout.ms?`},
 	{"variant unknown root", g("[[variants]]\nname = \"a\"\nseed = 3\n"),
-		"x.toml:10: variants[0].seed: not a parameter that can vary; write topics.NAME.KEY, producers.NAME.KEY, groups.NAME.KEY, groups.NAME.autoscaler.KEY, broker.KEY, duration, sample_interval or batch_interval"},
+		"x.toml:10: variants[0].seed: not a parameter that can vary; write topics.NAME.KEY, producers.NAME.KEY, groups.NAME.KEY, groups.NAME.autoscaler.KEY, broker.KEY, cost.KEY, duration, sample_interval or batch_interval"},
 	{"variant sub-table", g("[[variants]]\nname = \"a\"\n\"producers.p.rate_changes\" = []\n[producers.p]\ntopic = \"t\"\nrate = 1\n"),
 		`x.toml:10: variants[0].producers.p.rate_changes: rate_changes is a table; a variant or sweep sets single keys (e.g. producers.p.topic)`},
 	{"variant value checked", g("[[variants]]\nname = \"fast\"\n\"groups.g.heartbeat.interval.ms\" = 50000\n"),

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ func TestKIP848BrokerSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := x.Runs[0].Scenario.Broker, scenario.DefaultBroker(); got != want {
+	if got, want := x.Runs[0].Scenario.Broker, scenario.DefaultBroker(); !reflect.DeepEqual(got, want) {
 		t.Errorf("broker %+v, want the defaults %+v", got, want)
 	}
 	b := scenario.DefaultBroker()

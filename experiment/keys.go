@@ -25,6 +25,8 @@ const (
 	kNames                // non-empty list of distinct strings
 	kStrategy             // one string of enum, or a non-empty list of distinct ones
 	kSeeds                // non-empty list of distinct integers >= 0
+	kRacks                // one rack name, or a non-empty list of them (repeats allowed)
+	kBrokers              // a broker count, or an array of {id, rack} tables
 )
 
 // keyDef is one key of one table: how to read it, its default and its doc.
@@ -82,6 +84,15 @@ const (
 	maxPartition = 1000000
 	maxGridSize  = 10000
 	maxRuns      = 100000
+	// maxBrokers is far beyond any Kafka cluster; maxRacks bounds the racks
+	// (zones) of one layout, which the model keeps as bits of a word.
+	maxBrokers = 10000
+	maxRacks   = 64
+	// maxReplicationFactor is Kafka's: replication factors are Java shorts.
+	maxReplicationFactor = math.MaxInt16
+	// maxRecordSize is Kafka's default max.message.bytes: a broker refuses
+	// larger record batches.
+	maxRecordSize = 1048588
 )
 
 var (
@@ -134,7 +145,7 @@ var topSection = (&section{
 		dur("batch_interval", "5ms", true, "producers send each partition's records as one batch per interval "+
 			"(Kafka's linger.ms, 5 ms since 4.0); the model's time resolution for records (at most sample_interval)"),
 	},
-	extra: []string{"broker", "topics", "producers", "groups", "events", "variants", "sweep", "slo"},
+	extra: []string{"broker", "topics", "producers", "groups", "events", "variants", "sweep", "slo", "cost"},
 }).index()
 
 var brokerSection = (&section{
@@ -155,6 +166,14 @@ var brokerSection = (&section{
 		ms("group.consumer.assignment.interval.ms", 1000, 0, 15000, "consumer-protocol groups recompute their target assignment at most this often (KIP-1263, Kafka 4.3+)"),
 		ms("broker.session.timeout.ms", 9000, 1, maxJavaInt, "KRaft fences a crashed coordinator's broker after this"),
 		dur("group_load_time", "1s", false, "time a new coordinator takes to load the group"),
+		{name: "racks", kind: kNames, doc: "the brokers' broker.rack values (a rack is an availability zone), dealt in turn " +
+			"to broker ids 1, 2, ...: a broker layout, on which replicas are placed as Kafka places them"},
+		{name: "brokers", kind: kBrokers, defDoc: "one per rack",
+			doc: `the brokers: a count (ids 1..N, racks dealt in turn), or an array such as [{id = 1, rack = "az1"}] (then no racks key)`},
+		integer("default.replication.factor", int64(1), 1, maxReplicationFactor, "replicas of a topic without replication_factor (with a broker layout)"),
+		{name: "replica.selector.class", kind: kText, def: "", defDoc: `"" (the leader)`,
+			doc: "\"" + scenario.RackAwareReplicaSelector + "\": consumers with client.rack fetch from a replica in their rack " +
+				"(KIP-392 follower fetching); unset, from the leader"},
 	},
 }).index()
 
@@ -163,6 +182,10 @@ var topicSection = (&section{
 	title: "[topics.NAME]", about: "a topic; NAME is its name",
 	defs: []keyDef{
 		required(integer("partitions", nil, 1, maxPartition, "partition count")),
+		{name: "replication_factor", kind: kInt, min: 1, max: maxReplicationFactor, defDoc: "broker.default.replication.factor",
+			doc: "replicas per partition, placed on the brokers as Kafka places them (with a broker layout)"},
+		integer("record_size", int64(1024), 1, maxRecordSize, "bytes one record takes in a fetch, overhead included (fetched and cross-zone bytes; "+
+			"with a broker layout); at most Kafka's default max.message.bytes"),
 	},
 }).index()
 
@@ -223,6 +246,12 @@ var groupSection = (&section{
 		ms("metadata.max.age.ms", 300000, 0, maxJavaInt, "metadata refresh period (new partitions are seen then)"),
 		ms("retry.backoff.ms", 100, 0, maxJavaInt, "first retry backoff (FindCoordinator and others)"),
 		ms("retry.backoff.max.ms", 1000, 0, maxJavaInt, "longest retry backoff"),
+		{name: "client.rack", kind: kRacks, defDoc: `"" (none)`,
+			doc: "the rack each consumer tells Kafka (rack-aware assignors, KIP-881; follower fetching, KIP-392): one rack, " +
+				"or a list dealt in turn by member slot (slot i takes entry i mod length, also after a restart)"},
+		{name: "racks", kind: kRacks, defDoc: "client.rack",
+			doc: "the racks the consumers run in, by slot as client.rack, for cross-zone traffic; without client.rack " +
+				"they run there without telling Kafka (rack-unaware)"},
 	},
 	extra: []string{"autoscaler"},
 }).index()
@@ -321,6 +350,15 @@ func alias(d keyDef, of string) keyDef {
 	return d
 }
 
+var costSection = (&section{
+	what: "cost", pattern: "cost.", variable: true,
+	title: "[cost]", about: "prices that turn measured traffic into money (with a broker layout)",
+	defs: []keyDef{
+		{name: "cross_zone_per_gb", kind: kFloat, def: 0.02, fmin: 0,
+			doc: "US dollars per GB (10^9 bytes) fetched from a replica in another rack (AWS: $0.01 each way between zones)"},
+	},
+}).index()
+
 var variantSection = (&section{
 	what: "variant", pattern: "variants[].",
 	title: "[[variants]]", about: "a variant: the base file plus overrides by parameter path, e.g. \"groups.NAME.partition.assignment.strategy\" = \"cooperative-sticky\" (any key not marked fixed, outside [[events]] and [slo]); every variant runs once per seed, and the charts overlay them",
@@ -351,7 +389,7 @@ type Section struct {
 }
 
 var allSections = []*section{topSection, brokerSection, topicSection, producerSection, rateChangeSection,
-	groupSection, autoscalerSection, eventSection, variantSection, sloSection}
+	groupSection, autoscalerSection, eventSection, variantSection, sloSection, costSection}
 
 // Sections lists every table an experiment file may have and its keys, in
 // a fixed order: top level, broker, topics, producers, rate changes,

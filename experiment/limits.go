@@ -146,6 +146,7 @@ func (b *scenarioBuild) limits() {
 				what, formatSeconds(batch), g.MaxPollRecords, formatFloat(slow), tailText(&g), maxTimeText, whyMaxTime), also...)
 		}
 	}
+	b.rackLimits()
 	// A rolling restart schedules one step per member, interval apart.
 	for i, e := range sc.Events {
 		if e.Action != scenario.ActRollingRestart {

@@ -54,7 +54,7 @@ func TestMinimalFileGetsEveryDefault(t *testing.T) {
 	g.Line = 6
 	want := scenario.Default()
 	want.Duration = 10 * time.Minute
-	want.Topics = []scenario.Topic{{Name: "payments", Partitions: 4, Line: 3}}
+	want.Topics = []scenario.Topic{{Name: "payments", Partitions: 4, RecordSize: 1024, Line: 3}}
 	want.Groups = []scenario.Group{g}
 	if got := x.Runs[0].Scenario; !reflect.DeepEqual(got, &want) {
 		t.Errorf("scenario\n got %+v\nwant %+v", got, want)
@@ -80,7 +80,7 @@ func TestEveryKeyIsRead(t *testing.T) {
 	ledger := scenario.DefaultGroup("ledger", []string{"audit"}, 1, time.Millisecond)
 	ledger.AssignmentStrategy = []string{"cooperative-sticky", "sticky"}
 	ledger.SessionTimeout, ledger.HeartbeatInterval = 10*time.Second, time.Second
-	ledger.Line = 146
+	ledger.Line = 154
 	want := &scenario.Scenario{
 		Duration:       90 * time.Minute,
 		SampleInterval: 250 * time.Millisecond,
@@ -99,12 +99,17 @@ func TestEveryKeyIsRead(t *testing.T) {
 			ConsumerAssignmentInterval:   time.Second, // not set: the default
 			BrokerSessionTimeout:         8 * time.Second,
 			GroupLoadTime:                3 * time.Second,
+			Nodes: []scenario.Node{{ID: 1, Rack: "az1"}, {ID: 2, Rack: "az2"}, {ID: 3, Rack: "az3"},
+				{ID: 4, Rack: "az1"}, {ID: 5, Rack: "az2"}, {ID: 6, Rack: "az3"}},
+			DefaultReplicationFactor: 2,
+			ReplicaSelector:          scenario.RackAwareReplicaSelector,
 		},
-		Topics: []scenario.Topic{{Name: "audit", Partitions: 1, Line: 24}, {Name: "orders", Partitions: 12, Line: 22}},
+		Cost:   scenario.Cost{CrossZonePerGB: 0.5},
+		Topics: []scenario.Topic{{Name: "audit", Partitions: 1, ReplicationFactor: 2, RecordSize: 1024, Line: 30}, {Name: "orders", Partitions: 12, ReplicationFactor: 3, RecordSize: 512, Line: 26}},
 		Producers: []scenario.Producer{{
 			Name: "web", Topic: "orders", Rate: 2500.5, Arrivals: scenario.Poisson, Keys: scenario.KeysZipf, KeyCount: 100, ZipfS: 0.9,
 			RateChanges: []scenario.RateChange{{At: 10 * time.Minute, Rate: 0}, {At: 30 * time.Minute, Rate: 10}},
-			Line:        27,
+			Line:        33,
 		}},
 		Groups: []scenario.Group{{
 			Name:                   "billing",
@@ -131,26 +136,31 @@ func TestEveryKeyIsRead(t *testing.T) {
 			MetadataMaxAge:         time.Minute,
 			RetryBackoff:           50 * time.Millisecond,
 			RetryBackoffMax:        500 * time.Millisecond,
+			ClientRack:             []string{"az1", "az2"},
+			Racks:                  []string{"az2", "az3"},
 			Autoscaler: &scenario.Autoscaler{
 				LagThreshold: 500, ActivationLagThreshold: 10, MinConsumers: 2, MaxConsumers: 12,
 				AllowIdleConsumers: true, LimitToPartitionsWithLag: true,
-				PollingInterval: 15 * time.Second, Cooldown: time.Minute, Line: 66,
+				PollingInterval: 15 * time.Second, Cooldown: time.Minute, Line: 74,
 			},
-			Line: 41,
+			Line: 47,
 		}, ledger},
 		Events: []scenario.Event{
-			{At: time.Minute, Action: scenario.ActJoin, Group: "billing", Count: 2, Member: -1, Line: 90},
-			{At: 2 * time.Minute, Action: scenario.ActLeave, Group: "billing", Count: 1, Member: -1, Line: 95},
-			{At: 2 * time.Minute, Action: scenario.ActCrash, Group: "billing", Member: 4, Line: 100},
-			{At: 3 * time.Minute, Action: scenario.ActRestart, Group: "billing", Count: 1, Member: -1, Downtime: 10 * time.Second, Clean: true, Line: 105},
-			{At: 4 * time.Minute, Action: scenario.ActRollingRestart, Group: "billing", Member: -1, Interval: 30 * time.Second, Downtime: 5 * time.Second, Line: 112},
-			{At: 5 * time.Minute, Action: scenario.ActPause, Group: "billing", Count: 2, Member: -1, Duration: 40 * time.Second, Line: 118},
-			{At: 6 * time.Minute, Action: scenario.ActScale, Group: "billing", Member: -1, To: 6, Line: 124},
-			{At: 7 * time.Minute, Action: scenario.ActAddPartitions, Topic: "orders", Count: 4, Member: -1, Line: 129},
-			{At: 8 * time.Minute, Action: scenario.ActProducerRate, Producer: "web", Rate: 100, Member: -1, Line: 134},
-			{At: 9 * time.Minute, Action: scenario.ActCoordinatorFailover, Group: "billing", Member: -1, Line: 139},
-			{At: 20 * time.Minute, Action: scenario.ActSlow, Group: "billing", Member: 2, Factor: 3, Duration: time.Minute, Line: 83},
+			{At: time.Minute, Action: scenario.ActJoin, Group: "billing", Count: 2, Member: -1, Line: 98},
+			{At: 2 * time.Minute, Action: scenario.ActLeave, Group: "billing", Count: 1, Member: -1, Line: 103},
+			{At: 2 * time.Minute, Action: scenario.ActCrash, Group: "billing", Member: 4, Line: 108},
+			{At: 3 * time.Minute, Action: scenario.ActRestart, Group: "billing", Count: 1, Member: -1, Downtime: 10 * time.Second, Clean: true, Line: 113},
+			{At: 4 * time.Minute, Action: scenario.ActRollingRestart, Group: "billing", Member: -1, Interval: 30 * time.Second, Downtime: 5 * time.Second, Line: 120},
+			{At: 5 * time.Minute, Action: scenario.ActPause, Group: "billing", Count: 2, Member: -1, Duration: 40 * time.Second, Line: 126},
+			{At: 6 * time.Minute, Action: scenario.ActScale, Group: "billing", Member: -1, To: 6, Line: 132},
+			{At: 7 * time.Minute, Action: scenario.ActAddPartitions, Topic: "orders", Count: 4, Member: -1, Line: 137},
+			{At: 8 * time.Minute, Action: scenario.ActProducerRate, Producer: "web", Rate: 100, Member: -1, Line: 142},
+			{At: 9 * time.Minute, Action: scenario.ActCoordinatorFailover, Group: "billing", Member: -1, Line: 147},
+			{At: 20 * time.Minute, Action: scenario.ActSlow, Group: "billing", Member: 2, Factor: 3, Duration: time.Minute, Line: 91},
 		},
+	}
+	if sc.Cost != want.Cost {
+		t.Errorf("cost %+v, want %+v", sc.Cost, want.Cost)
 	}
 	if !reflect.DeepEqual(sc.Broker, want.Broker) {
 		t.Errorf("broker\n got %+v\nwant %+v", sc.Broker, want.Broker)

@@ -33,6 +33,8 @@ type scenarioBuild struct {
 	groupNames    []string
 	topics        map[string]*scenario.Topic // valid ones only
 	groups        map[string]*scenario.Group
+	// rackNames are the brokers' racks, sorted (racks.go).
+	rackNames []string
 	// eventPaths[i] is where sc.Events[i] is written (events are sorted
 	// by time, the file may list them in any order).
 	eventPaths []keyPath
@@ -65,6 +67,7 @@ func (c *checker) build(root map[string]any, slo *sloCheck) *scenario.Scenario {
 	b.readProducers(top)
 	b.readGroups(top)
 	b.readEvents(top)
+	b.readCost(top)
 	if c.failed {
 		return nil
 	}
@@ -133,6 +136,7 @@ func (b *scenarioBuild) broker(top tbl) {
 		rule(st.i >= minSt.i, st, minSt, stKey, minStKey, "greater than or equal to") &&
 		rule(st.i <= maxSt.i, st, maxSt, stKey, maxStKey, "less than or equal to")
 	rule(hb.i < st.i, hb, st, hbKey, stKey, "less than")
+	b.layout(t)
 }
 
 // names lists the entries of a [KIND.NAME] table, sorted, reporting names
@@ -162,7 +166,9 @@ func (b *scenarioBuild) readTopics(top tbl) {
 		if !v.ok {
 			continue
 		}
-		b.sc.Topics = append(b.sc.Topics, scenario.Topic{Name: name, Partitions: int(v.i), Line: c.lines.line(t.p)})
+		tp := scenario.Topic{Name: name, Partitions: int(v.i), Line: c.lines.line(t.p)}
+		b.topicLayout(t, &tp)
+		b.sc.Topics = append(b.sc.Topics, tp)
 	}
 	for i := range b.sc.Topics {
 		b.topics[b.sc.Topics[i].Name] = &b.sc.Topics[i]
@@ -330,6 +336,7 @@ func (b *scenarioBuild) readGroups(top tbl) {
 					brokerP.key("group.min.session.timeout.ms"), brokerP.key("group.max.session.timeout.ms"), at("group.protocol"))
 			}
 		}
+		b.groupLayout(t, &g)
 		if _, has := t.m["autoscaler"]; has {
 			g.Autoscaler = b.autoscaler(t)
 		}

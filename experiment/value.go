@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rebalance-sim/rebalance-sim/scenario"
 )
 
 // origin records which variant or sweep point set a parameter in the run
@@ -100,15 +102,19 @@ type tbl struct {
 
 // val is one read value. Only the fields of its kind are meaningful.
 type val struct {
-	i   int64
-	f   float64
-	s   string
-	b   bool
-	d   time.Duration
-	ss  []string
-	is  []int64
-	set bool // written (in the file or by an override), not defaulted
-	ok  bool // has a valid value, written or default
+	i  int64
+	f  float64
+	s  string
+	b  bool
+	d  time.Duration
+	ss []string
+	// nodes are the brokers of a kBrokers array (nil for a count, in i);
+	// list says a kRacks value was written as an array.
+	nodes []scenario.Node
+	list  bool
+	is    []int64
+	set   bool // written (in the file or by an override), not defaulted
+	ok    bool // has a valid value, written or default
 }
 
 // sortedKeys returns m's keys sorted: map order must never reach a message.
@@ -476,6 +482,10 @@ func (c *checker) conv(lp lazyPath, d *keyDef, raw any) val {
 		if !ok {
 			return val{}
 		}
+	case kRacks:
+		return c.convRacks(lp, raw)
+	case kBrokers:
+		return c.convBrokers(lp, d, raw)
 	case kSeeds:
 		list, isList := raw.([]any)
 		if !isList {

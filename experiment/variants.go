@@ -53,7 +53,7 @@ func never(map[string]any) bool { return false }
 // returns the tree path, or a message saying what is wrong.
 func resolveParam(root map[string]any, param string) (keyPath, string) {
 	head, rest, dotted := strings.Cut(param, ".")
-	const paths = "write topics.NAME.KEY, producers.NAME.KEY, groups.NAME.KEY, groups.NAME.autoscaler.KEY, broker.KEY, duration, sample_interval or batch_interval"
+	const paths = "write topics.NAME.KEY, producers.NAME.KEY, groups.NAME.KEY, groups.NAME.autoscaler.KEY, broker.KEY, cost.KEY, duration, sample_interval or batch_interval"
 	if !dotted {
 		d := topSection.def(head)
 		if d == nil || d.fixed || contains(topSection.extra, head) {
@@ -66,6 +66,12 @@ func resolveParam(root map[string]any, param string) (keyPath, string) {
 			return nil, unknownParamMsg(rest, brokerSection)
 		}
 		return keyPath{}.keys("broker", rest), ""
+	}
+	if head == "cost" {
+		if costSection.def(rest) == nil {
+			return nil, unknownParamMsg(rest, costSection)
+		}
+		return keyPath{}.keys("cost", rest), ""
 	}
 	var sec *section
 	switch head {

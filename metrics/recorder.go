@@ -61,6 +61,7 @@ type Group struct {
 	lastConsumed int64
 	keep         bool
 	series       []SeriesRow
+	xz           crossZone // fetch traffic (crosszone.go)
 }
 
 // NewGroup returns the recorder of one group. consumer says the group
@@ -254,6 +255,7 @@ func (g *Group) Sample(row SeriesRow, warm bool) {
 	g.idleMax = max(g.idleMax, row.IdleMembers)
 	g.lastIdle = row.IdleMembers
 	g.lastConsumed = g.consumed
+	g.xz.lastCross = g.xz.cross
 	if g.keep {
 		g.series = append(g.series, row)
 	}
@@ -315,6 +317,7 @@ func (g *Group) Result(dur engine.Time, produced, lagFinal int64, members int) G
 	}
 	r.PartitionPauseS.Total = Round(g.pause[PauseRebalance] + g.pause[PauseFailure] + g.pause[PauseUnassigned])
 	r.PartitionsMoved = g.moved
+	r.CrossZone = g.xz.result(dur.Seconds())
 	r.LatencyMs = LatencyStats{
 		P50: Round(g.latency.Quantile(0.50) * 1000),
 		P99: Round(g.latency.Quantile(0.99) * 1000),

@@ -36,6 +36,9 @@ type GroupResult struct {
 	PartitionPauseS PauseStats   `json:"partition_pause_s"`
 	PartitionsMoved int64        `json:"partitions_moved"`
 	LatencyMs       LatencyStats `json:"latency_ms"`
+	// CrossZone is the fetch traffic across racks (nil without a broker
+	// layout; crosszone.go).
+	CrossZone *CrossZoneStats `json:"cross_zone,omitempty"`
 	// AfterWarmup holds what an [slo] judges, measured after its warmup
 	// (nil without an SLO).
 	AfterWarmup *WarmupStats `json:"after_warmup,omitempty"`
@@ -105,6 +108,9 @@ type SeriesRow struct {
 	PausedPartitions int
 	Rebalancing      bool
 	Generation       int32
+	// CrossZoneBytesPerS is the bytes fetched across racks since the last
+	// sample, per second (0 without a broker layout).
+	CrossZoneBytesPerS float64
 	// PartitionLag is each partition's lag (log end minus committed), in
 	// the group's partition order, for the heat map.
 	PartitionLag []int64

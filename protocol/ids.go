@@ -69,6 +69,13 @@ type Topology struct {
 	Base []int32
 	// Total is the number of dense indexes.
 	Total int32
+	// Racks[i][p] lists the racks of the replicas of topic i's partition p
+	// ("" for a broker without broker.rack), for every partition the topic
+	// will ever have (partitions added later are placed when the run
+	// starts, as their schedule is known). nil when the cluster has no
+	// rack layout: then no rack is known, as for a cluster without
+	// broker.rack. Every machine reads it as its metadata's replica racks.
+	Racks [][][]string
 }
 
 // CountStep says a topic has N partitions from time At on.
@@ -99,6 +106,15 @@ func (t *Topology) Partitions(i int, at Time) int32 {
 		n = s.N
 	}
 	return n
+}
+
+// ReplicaRacks is the replica racks of topic i's first n partitions, in
+// the assignors' form (nil when none are known).
+func (t *Topology) ReplicaRacks(i int, n int32) [][]string {
+	if t.Racks == nil {
+		return nil
+	}
+	return t.Racks[i][:n]
 }
 
 // Index is tp's dense index.

@@ -77,6 +77,11 @@ type Message struct {
 
 	// JoinGroup and ConsumerGroupHeartbeat requests: the member's metadata.
 	Subscription []string
+	// Rack is the member's client.rack ("" for none): the rackId of the
+	// classic subscription (ConsumerProtocolSubscription v3, which the
+	// leader's assignor reads) and the RackId a KIP-848 member sends when
+	// it joins (ConsumerGroupHeartbeatRequest; the coordinator keeps it).
+	Rack string
 	// Protocols lists the member's assignors in preference order
 	// (partition.assignment.strategy), for protocol selection.
 	Protocols []string

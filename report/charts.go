@@ -56,7 +56,7 @@ func (sp *sampler) add(r *metrics.SeriesRow) {
 	if d := sp.groups[r.Group]; d != nil {
 		d.Add(charts.Sample{T: r.TS, ProducedPerS: r.ProducedPerS, ConsumedPerS: r.ConsumedPerS, Lag: r.Lag,
 			LagTimeS: r.LagTimeS, Members: r.Members, IdleMembers: r.IdleMembers,
-			PausedPartitions: r.PausedPartitions, Rebalancing: r.Rebalancing})
+			PausedPartitions: r.PausedPartitions, Rebalancing: r.Rebalancing, CrossZoneBytesPerS: r.CrossZoneBytesPerS})
 	}
 }
 
@@ -168,7 +168,7 @@ func (w *Writer) chartExperiment(outs []runner.Outcome, verdicts []*RunVerdict) 
 }
 
 func summaryOf(g *metrics.GroupResult) charts.Summary {
-	return charts.Summary{
+	s := charts.Summary{
 		ThroughputPerS: g.ThroughputPerS, LagMax: g.Lag.Max, LagMean: g.Lag.Mean, LagTimeMaxS: g.LagTimeS.Max,
 		IdleMean: g.IdleMembers.Mean, IdleMax: g.IdleMembers.Max, Duplicates: g.Duplicates, Rebalances: g.Rebalances,
 		RebalanceTimeS: g.RebalanceTimeS, PauseRebalanceS: g.PartitionPauseS.Rebalance,
@@ -176,6 +176,10 @@ func summaryOf(g *metrics.GroupResult) charts.Summary {
 		PauseTotalS: g.PartitionPauseS.Total, PauseMaxS: g.PartitionPauseS.MaxS, PartitionsMoved: g.PartitionsMoved,
 		LatencyP50Ms: g.LatencyMs.P50, LatencyP99Ms: g.LatencyMs.P99, MembersMax: g.Members.Max,
 	}
+	if z := g.CrossZone; z != nil {
+		s.CrossZone, s.CrossZoneBytes, s.CrossZoneFraction, s.CrossZoneUSDPerMonth = true, z.Bytes, z.Fraction, z.USDPerMonth
+	}
+	return s
 }
 
 func sloLines(s *experiment.SLO) []string {

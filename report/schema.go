@@ -116,6 +116,45 @@ var groupFields = []groupField{
 	{"latency_ms.max", func(g *metrics.GroupResult) cell { return cf(g.LatencyMs.Max) }},
 }
 
+// crossZoneFields are a group's fetch traffic across racks, with a broker
+// layout only (absent otherwise: left out of summary.json, and their
+// columns out of summary.csv).
+var crossZoneFields = []groupField{
+	{"cross_zone.fetched_bytes", func(g *metrics.GroupResult) cell {
+		return crossZone(g, func(z *metrics.CrossZoneStats) cell { return ci(z.FetchedBytes) })
+	}},
+	{"cross_zone.bytes", func(g *metrics.GroupResult) cell {
+		return crossZone(g, func(z *metrics.CrossZoneStats) cell { return ci(z.Bytes) })
+	}},
+	{"cross_zone.fraction", func(g *metrics.GroupResult) cell {
+		return crossZone(g, func(z *metrics.CrossZoneStats) cell { return cf(z.Fraction) })
+	}},
+	{"cross_zone.cost_usd", func(g *metrics.GroupResult) cell {
+		return crossZone(g, func(z *metrics.CrossZoneStats) cell { return cf(z.CostUSD) })
+	}},
+	{"cross_zone.usd_per_month", func(g *metrics.GroupResult) cell {
+		return crossZone(g, func(z *metrics.CrossZoneStats) cell { return cf(z.USDPerMonth) })
+	}},
+}
+
+func crossZone(g *metrics.GroupResult, get func(*metrics.CrossZoneStats) cell) cell {
+	if g.CrossZone == nil {
+		return cell{}
+	}
+	return get(g.CrossZone)
+}
+
+// hasLayout reports whether any run of x has a broker layout (and so
+// cross-zone figures).
+func hasLayout(x *experiment.Experiment) bool {
+	for i := range x.Runs {
+		if x.Runs[i].Scenario.Broker.Nodes != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // warmupFields are the figures measured from the [slo]'s warmup on, under
 // after_warmup; each has the path of the whole-run figure it restricts.
 var warmupFields = []groupField{
@@ -246,6 +285,11 @@ func (o object) set(path string, value any) object {
 func groupObject(g *metrics.GroupResult) object {
 	o := object{{"group", g.Group}}
 	for _, f := range groupFields {
+		if c := f.get(g); c.kind != 0 {
+			o = o.set(f.path, c.json())
+		}
+	}
+	for _, f := range crossZoneFields {
 		if c := f.get(g); c.kind != 0 {
 			o = o.set(f.path, c.json())
 		}

@@ -89,6 +89,11 @@ type PlanEntry struct {
 	With    map[string]any `json:"with,omitempty"`
 	Below   any            `json:"next_down_failing"`
 	Why     string         `json:"fails_because,omitempty"`
+	// CrossZoneUSDPerMonth is, with a broker layout, what the
+	// configuration that meets the SLO spends on cross-zone fetches: its
+	// groups' usd_per_month summed, the mean over its seeds. A plan can so
+	// weigh consumers against cross-zone dollars.
+	CrossZoneUSDPerMonth *float64 `json:"cross_zone_usd_per_month,omitempty"`
 }
 
 // config is one point of the sweep for one variant, over its seeds.
@@ -97,6 +102,10 @@ type config struct {
 	point   []experiment.SweepValue
 	pass    bool
 	failure string // the first failed check, seed included
+	// xzUSD sums the runs' cross-zone dollars per month (their groups
+	// summed) over xzRuns runs with a broker layout.
+	xzUSD  float64
+	xzRuns int
 }
 
 func configs(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVerdict) []*config {
@@ -109,6 +118,16 @@ func configs(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVer
 			c = &config{variant: o.Run.Variant, point: o.Run.Point, pass: true}
 			byKey[key] = c
 			list = append(list, c)
+		}
+		usd, counted := 0.0, false
+		for _, g := range o.Result.Groups {
+			if g.CrossZone != nil {
+				usd, counted = usd+g.CrossZone.USDPerMonth, true
+			}
+		}
+		if counted {
+			c.xzUSD += usd
+			c.xzRuns++
 		}
 		if v := verdicts[i]; v != nil && !v.Pass {
 			if c.pass {
@@ -170,6 +189,10 @@ func plan(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVerdic
 			if meets >= 0 {
 				k := order[meets]
 				e.Meets = axis.Values[k]
+				if c := at[k].cfg; c.xzRuns > 0 {
+					usd := metrics.Round(c.xzUSD / float64(c.xzRuns))
+					e.CrossZoneUSDPerMonth = &usd
+				}
 				for j, p := range at[k].cfg.point {
 					if j != ai {
 						if e.With == nil {
@@ -248,7 +271,17 @@ func planRows(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVe
 	if p == nil {
 		return nil
 	}
-	rows := [][]string{{"variant", "swept parameter", "smallest meeting the SLO", "with", "next down (fails)", "because"}}
+	xz := false
+	for _, e := range p {
+		xz = xz || e.CrossZoneUSDPerMonth != nil
+	}
+	head := []string{"variant", "swept parameter", "smallest meeting the SLO", "with", "next down (fails)", "because"}
+	if xz {
+		// NB: before "because", the long free text, so the table stays
+		// readable in a terminal.
+		head = []string{"variant", "swept parameter", "smallest meeting the SLO", "with", "cross-zone $/month", "next down (fails)", "because"}
+	}
+	rows := [][]string{head}
 	for _, e := range p {
 		meets, below := "none in the sweep", "–"
 		if e.Meets != nil {
@@ -270,7 +303,15 @@ func planRows(x *experiment.Experiment, outs []runner.Outcome, verdicts []*RunVe
 		if variant == "" {
 			variant = "(base)"
 		}
-		rows = append(rows, []string{variant, e.Path, meets, strings.Join(with, " "), below, e.Why})
+		row := []string{variant, e.Path, meets, strings.Join(with, " "), below, e.Why}
+		if xz {
+			usd := "–"
+			if e.CrossZoneUSDPerMonth != nil {
+				usd = strconv.FormatFloat(*e.CrossZoneUSDPerMonth, 'f', 2, 64)
+			}
+			row = []string{variant, e.Path, meets, strings.Join(with, " "), usd, below, e.Why}
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }

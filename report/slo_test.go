@@ -130,3 +130,46 @@ func TestNoPlanWithoutSweepOrSLO(t *testing.T) {
 		t.Errorf("plan without a sweep: %+v", p)
 	}
 }
+
+// With a broker layout, the plan gives the meeting configuration's
+// cross-zone dollars per month: its groups' summed, the mean over seeds.
+func TestPlanGivesCrossZoneDollars(t *testing.T) {
+	x := sweepExperiment("rack-aware")
+	var outs []runner.Outcome
+	for _, c := range []int64{8, 2, 4} {
+		for _, p := range []int64{4, 8} {
+			for seed := uint64(1); seed <= 2; seed++ {
+				lag := 10.0
+				if c == 2 {
+					lag = 90
+				}
+				o := outcome("rack-aware", c, p, seed, lag)
+				g := o.Result.Groups[0]
+				g.CrossZone = &metrics.CrossZoneStats{USDPerMonth: float64(100*c) + float64(seed)}
+				h := g
+				h.Group, h.CrossZone = "h", &metrics.CrossZoneStats{USDPerMonth: 1}
+				o.Result.Groups = []metrics.GroupResult{g, h}
+				outs = append(outs, o)
+			}
+		}
+	}
+	p := plan(x, outs, judge(x, outs))
+	// 4 consumers (with 4 partitions, the first passing point): groups
+	// 401 + 1 and 402 + 1 over the two seeds.
+	if e := p[0]; e.Meets != int64(4) || e.CrossZoneUSDPerMonth == nil || *e.CrossZoneUSDPerMonth != 402.5 {
+		t.Fatalf("plan entry %+v (cross-zone %v)", e, e.CrossZoneUSDPerMonth)
+	}
+	rows := planRows(x, outs, judge(x, outs))
+	if rows[0][4] != "cross-zone $/month" || rows[1][4] != "402.50" {
+		t.Errorf("plan rows %q", rows)
+	}
+	// Without a layout the column is not there.
+	for i := range outs {
+		for j := range outs[i].Result.Groups {
+			outs[i].Result.Groups[j].CrossZone = nil
+		}
+	}
+	if rows := planRows(x, outs, judge(x, outs)); len(rows[0]) != 6 {
+		t.Errorf("header without a layout %q", rows[0])
+	}
+}

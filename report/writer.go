@@ -318,6 +318,11 @@ func summaryHeader(x *experiment.Experiment) []string {
 	for _, f := range groupFields {
 		h = append(h, column(f.path))
 	}
+	if hasLayout(x) {
+		for _, f := range crossZoneFields {
+			h = append(h, column(f.path))
+		}
+	}
 	if x.SLO != nil {
 		for _, f := range warmupFields {
 			h = append(h, column(afterWarmup+"."+f.path))
@@ -341,6 +346,11 @@ func (w *Writer) writeSummaryCSV(outs []runner.Outcome, verdicts []*RunVerdict) 
 			row := append(append([]string(nil), ids...), g.Group)
 			for _, fd := range groupFields {
 				row = append(row, fd.get(g).csv())
+			}
+			if hasLayout(w.x) {
+				for _, fd := range crossZoneFields {
+					row = append(row, fd.get(g).csv())
+				}
 			}
 			if w.x.SLO != nil {
 				for _, fd := range warmupFields {
@@ -378,7 +388,7 @@ func sweepString(r *experiment.Run) string {
 
 // seriesColumns are timeseries.csv's columns after runColumns.
 var seriesColumns = []string{"group", "t_s", "produced_per_s", "consumed_per_s", "lag", "lag_time_s", "members", "idle_members",
-	"paused_partitions", "rebalancing", "generation"}
+	"paused_partitions", "rebalancing", "generation", "cross_zone_bytes_per_s"}
 
 // seriesRecord is one run's timeseries.csv row, reused from row to row:
 // the run's columns stay, the sample's are refilled.
@@ -407,6 +417,7 @@ func (s *seriesRecord) fill(r *metrics.SeriesRow) []string {
 	v[8] = strconv.Itoa(r.PausedPartitions)
 	v[9] = strconv.FormatBool(r.Rebalancing)
 	v[10] = strconv.Itoa(int(r.Generation))
+	v[11] = ff(r.CrossZoneBytesPerS)
 	return s.rec
 }
 

@@ -11,6 +11,7 @@ func Default() Scenario {
 		SampleInterval: time.Second,
 		BatchInterval:  5 * time.Millisecond,
 		Broker:         DefaultBroker(),
+		Cost:           Cost{CrossZonePerGB: 0.02},
 	}
 }
 
@@ -31,6 +32,7 @@ func DefaultBroker() Broker {
 		ConsumerAssignmentInterval:   time.Second,
 		BrokerSessionTimeout:         9 * time.Second,
 		GroupLoadTime:                time.Second,
+		DefaultReplicationFactor:     1,
 	}
 }
 

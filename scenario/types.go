@@ -18,6 +18,27 @@ type Scenario struct {
 	Groups        []Group    // sorted by name
 	// Events are sorted by At; events at the same time keep file order.
 	Events []Event
+	Cost   Cost
+}
+
+// Cost prices what the model measures in money ([cost]).
+type Cost struct {
+	// CrossZonePerGB is cross_zone_per_gb = 0.02: US dollars per GB (10^9
+	// bytes) fetched from a replica in another rack than the consumer
+	// (AWS charges $0.01 per GB each way between availability zones).
+	CrossZonePerGB float64
+}
+
+// RackAwareReplicaSelector is the replica.selector.class of KIP-392
+// follower fetching: a consumer with client.rack fetches from a replica in
+// its rack when the partition has one.
+const RackAwareReplicaSelector = "org.apache.kafka.common.replica.RackAwareReplicaSelector"
+
+// Node is one broker of the cluster layout: its node.id and broker.rack
+// ("" when it has none).
+type Node struct {
+	ID   int32
+	Rack string
 }
 
 // Broker holds broker-side settings (Kafka property names in comments).
@@ -43,12 +64,30 @@ type Broker struct {
 	// Coordinator failover.
 	BrokerSessionTimeout time.Duration // "broker.session.timeout.ms" = 9000 (KRaft fencing)
 	GroupLoadTime        time.Duration // group_load_time = "1s": new coordinator loading the group
+	// Nodes is the cluster's brokers with their racks, sorted by id
+	// (brokers, racks); nil when the experiment has no broker layout, and
+	// then replicas, racks and cross-zone traffic are not modelled.
+	Nodes                    []Node
+	DefaultReplicationFactor int // "default.replication.factor" = 1
+	// ReplicaSelector is "replica.selector.class": "" (consumers fetch from
+	// the leader) or RackAwareReplicaSelector.
+	ReplicaSelector string
 }
+
+// FollowerFetching reports whether the brokers serve consumers from a
+// replica in their client.rack (KIP-392).
+func (b *Broker) FollowerFetching() bool { return b.ReplicaSelector == RackAwareReplicaSelector }
 
 // Topic is one topic.
 type Topic struct {
 	Name       string
 	Partitions int
+	// ReplicationFactor is replication_factor (default: the broker's
+	// default.replication.factor); 0 without a broker layout.
+	ReplicationFactor int
+	// RecordSize is record_size = 1024: the bytes one record takes in a
+	// fetch response (key, value, headers and overhead, as stored).
+	RecordSize int64
 	Line       int
 }
 
@@ -152,8 +191,31 @@ type Group struct {
 	RetryBackoff       time.Duration // "retry.backoff.ms" = 100
 	RetryBackoffMax    time.Duration // "retry.backoff.max.ms" = 1000
 
+	// ClientRack is "client.rack": the rack each consumer tells Kafka, one
+	// for all or a spread (slot i takes ClientRack[i mod len]); nil: none
+	// (Kafka's default "").
+	ClientRack []string
+	// Racks is racks: the rack (availability zone) each consumer runs in,
+	// by slot as ClientRack; it defaults to ClientRack. nil: unknown.
+	Racks []string
+
 	Autoscaler *Autoscaler // nil when absent
 	Line       int
+}
+
+// ClientRackOf is the client.rack of the consumer in slot ("" for none).
+// A slot keeps its rack across restarts: a restarted pod comes back in its
+// zone.
+func (g *Group) ClientRackOf(slot int) string { return spread(g.ClientRack, slot) }
+
+// RackOf is the rack the consumer in slot runs in ("" when unknown).
+func (g *Group) RackOf(slot int) string { return spread(g.Racks, slot) }
+
+func spread(racks []string, slot int) string {
+	if len(racks) == 0 {
+		return ""
+	}
+	return racks[slot%len(racks)]
 }
 
 // Autoscaler is a KEDA-style Kafka scaler driving one group.

@@ -3,7 +3,9 @@
 // producers, consumer processes (the application thread's poll loop, its
 // batches and their fast-forward, positions and the data plane), the
 // network between clients and the coordinator, the scenario's events and
-// failures, a KEDA-like autoscaler, invariants, and `describe`.
+// failures, a KEDA-like autoscaler, invariants, `describe`, and with a
+// broker layout the replicas' racks and the bytes fetched across them
+// (racks.go).
 //
 // The protocol machines (protocol/classic, protocol/consumer) decide; sim
 // feeds them (now, input) and applies the effects they return. Metrics sit

@@ -78,6 +78,9 @@ type group struct {
 
 	rec  *metrics.Group
 	heat heatmap
+	// zones is where the replicas are for this group's fetches (racks.go);
+	// nil without a broker layout.
+	zones *zoneView
 	// unavailableUntil: the coordinator fails over until then.
 	unavailableUntil engine.Time
 }

@@ -148,13 +148,13 @@ func (m *member) newClient() protocol.Client {
 	name := fmt.Sprintf("%s#%d", m.g.name, m.slot)
 	if cfg.Protocol == scenario.ProtocolConsumer {
 		return consumer.NewClient(consumer.ClientConfig{Proc: m.proc, Name: name, InstanceID: m.instanceID,
-			MemberID: consumer.NewMemberID(m.idRnd), Subscription: cfg.Topics,
+			MemberID: consumer.NewMemberID(m.idRnd), Subscription: cfg.Topics, Rack: cfg.ClientRackOf(m.slot),
 			RebalanceTimeout: engine.FromDuration(cfg.MaxPollInterval),
 			AutoCommit:       cfg.Commit == scenario.CommitAuto, AutoCommitInterval: engine.FromDuration(cfg.AutoCommitInterval),
 			RetryBackoff: engine.FromDuration(cfg.RetryBackoff), RetryBackoffMax: engine.FromDuration(cfg.RetryBackoffMax),
 			RevokeCallback: cfg.RevokeTime > 0, Topology: m.g.top}, trace)
 	}
-	return classic.NewClient(classic.ClientConfig{Proc: m.proc, Name: name, ClientID: m.clientID, InstanceID: m.instanceID,
+	return classic.NewClient(classic.ClientConfig{Proc: m.proc, Name: name, ClientID: m.clientID, InstanceID: m.instanceID, Rack: cfg.ClientRackOf(m.slot),
 		Subscription: cfg.Topics, Protocols: cfg.AssignmentStrategy, Rebalance: m.g.rebalance,
 		SessionTimeout: engine.FromDuration(cfg.SessionTimeout), HeartbeatInterval: engine.FromDuration(cfg.HeartbeatInterval),
 		RebalanceTimeout: engine.FromDuration(cfg.MaxPollInterval),
@@ -597,6 +597,7 @@ func (m *member) fetch() bool {
 	if b.n == 0 {
 		return false
 	}
+	m.g.countFetch(m, b.ranges) // fetched and cross-zone bytes (racks.go)
 	if b.n == limit {
 		drained = false // partitions after the last one taken were not looked at
 	}

@@ -52,6 +52,7 @@ func (s *Sim) sample() {
 			ProducedPerS: metrics.Round(float64(produced) / si), ConsumedPerS: metrics.Round(float64(g.rec.ConsumedSinceSample()) / si),
 			Lag: lag, LagTimeS: metrics.Round(lagTime), Members: g.coord.Members(), IdleMembers: g.idle(),
 			PausedPartitions: paused, Rebalancing: g.coord.Rebalancing(), Generation: g.coord.Generation(), PartitionLag: plag,
+			CrossZoneBytesPerS: metrics.Round(float64(g.rec.CrossZoneSinceSample()) / si),
 		}
 		w := s.warmup()
 		g.rec.Sample(row, w >= 0 && now >= w)

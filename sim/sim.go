@@ -138,6 +138,9 @@ func newSim(sc *scenario.Scenario, seed uint64, opt Options) (*Sim, error) {
 		}
 		s.groups = append(s.groups, g)
 	}
+	if err := s.buildLayout(); err != nil {
+		return nil, err
+	}
 	s.scheduleScenario()
 	return s, nil
 }

@@ -222,6 +222,15 @@ func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome
 	}
 	tw := tabwriter.NewWriter(out, 2, 0, 2, ' ', tabwriter.AlignRight)
 	head := "run\tgroup\tthroughput/s\tlag max\tlag s max\tidle\tduplicates\trebalances\tpause s (rebal/fail/unass)\tp99 ms\t"
+	xz := false
+	for _, o := range outs {
+		for _, g := range o.Result.Groups {
+			xz = xz || g.CrossZone != nil
+		}
+	}
+	if xz {
+		head += "cross-zone GB\tshare\t$/month\t"
+	}
 	if x.SLO != nil {
 		head += "SLO\t"
 	}
@@ -233,6 +242,11 @@ func printSummary(out io.Writer, x *experiment.Experiment, outs []runner.Outcome
 				num(g.IdleMembers.Mean, 1), g.Duplicates, g.Rebalances,
 				num(g.PartitionPauseS.Rebalance, 1), num(g.PartitionPauseS.FailureDetection, 1), num(g.PartitionPauseS.Unassigned, 1),
 				num(g.LatencyMs.P99, 0))
+			if z := g.CrossZone; z != nil {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t", num(float64(z.Bytes)/1e9, 2), num(z.Fraction, 2), num(z.USDPerMonth, 2))
+			} else if xz {
+				fmt.Fprint(tw, "–\t–\t–\t")
+			}
 			if v := verdicts[i]; v != nil {
 				verdict := "pass"
 				for _, c := range v.Checks {

@@ -14,7 +14,9 @@ type ClientConfig struct {
 	// Name prefixes trace lines (the world's name for the member).
 	Name                 string
 	ClientID, InstanceID string
-	Subscription         []string
+	// Rack is client.rack ("" for none), sent in the subscription.
+	Rack         string
+	Subscription []string
 	// Protocols is partition.assignment.strategy, in preference order;
 	// Rebalance is the rebalance protocol they all support (eager unless
 	// every one supports cooperative, model.md §3.1).
@@ -467,7 +469,7 @@ func (c *Client) sendJoin(now Time) {
 		return
 	}
 	m := &Message{Kind: protocol.JoinGroup, MemberID: c.memberID, InstanceID: c.cfg.InstanceID, ClientID: c.cfg.ClientID,
-		Subscription: c.cfg.Subscription, Protocols: c.cfg.Protocols, Generation: c.generation,
+		Subscription: c.cfg.Subscription, Rack: c.cfg.Rack, Protocols: c.cfg.Protocols, Generation: c.generation,
 		Owned: slices.Clone(c.owned), UserData: c.userData, UserDataGeneration: c.userDataGen,
 		RebalanceTimeout: c.cfg.RebalanceTimeout, SessionTimeout: c.cfg.SessionTimeout}
 	c.st = cJoining
@@ -539,7 +541,10 @@ func (c *Client) runAssignor(now Time, name string, members []assignors.Member) 
 	for i, name := range top.Names {
 		n := top.Partitions(i, refresh)
 		c.assignedWith = append(c.assignedWith, n)
-		in.Topics = append(in.Topics, assignors.Topic{Name: name, Partitions: n})
+		// The leader's metadata also gives each partition's replicas and
+		// their brokers' racks (Cluster), which the rack-aware assignors
+		// read (KIP-881).
+		in.Topics = append(in.Topics, assignors.Topic{Name: name, Partitions: n, Racks: top.ReplicaRacks(i, n)})
 	}
 	plan, err := c.assignor.Assign(in)
 	if err != nil {

@@ -14,11 +14,11 @@ import (
 // TestClientScripts drives the classic consumer client alone through
 // testdata/client/*.txt, answering its requests by hand. Commands:
 //
-//	new [topics=t:4] [protocols=range,...] [autocommit=false] [callback]
-//	    [instance=pod-0] [session=45s] [heartbeat=3s] [rebalance=300s]
+//	new [topics=t:4] [replicas=t:a+b/b/...] [protocols=range,...] [autocommit=false]
+//	    [callback] [instance=pod-0] [rack=az1] [session=45s] [heartbeat=3s] [rebalance=300s]
 //	start / poll / callback-done / commit-sync / close / poll-timeout / refresh
 //	respond KIND [err=E] [id=c-1] [gen=N] [leader=self|other]
-//	        [members=m0,m1] [assignment=t-0,...] [offsets=t-0:5]
+//	        [members=m0,m1@az2] [assignment=t-0,...] [offsets=t-0:5]
 //	tick 3s / state
 //
 // respond answers the oldest request of KIND in flight. Output: one line per
@@ -41,7 +41,7 @@ func newClientHarness(c *script.Cmd) *clientHarness {
 	if err != nil {
 		panic(err)
 	}
-	cfg := ClientConfig{Proc: protocol.Proc{Slot: 0, Inc: 1}, ClientID: "c", InstanceID: c.Get("instance", ""),
+	cfg := ClientConfig{Proc: protocol.Proc{Slot: 0, Inc: 1}, ClientID: "c", InstanceID: c.Get("instance", ""), Rack: c.Get("rack", ""),
 		Subscription: w.Top.Names, Protocols: protocols, Rebalance: rb,
 		SessionTimeout: script.Duration(c.Get("session", "45s")), HeartbeatInterval: script.Duration(c.Get("heartbeat", "3s")),
 		RebalanceTimeout: script.Duration(c.Get("rebalance", "300s")), AutoCommit: c.Get("autocommit", "true") == "true",
@@ -116,12 +116,13 @@ func (h *clientHarness) answer(c *script.Cmd, m *protocol.Message) {
 	switch c.Get("leader", "") {
 	case "self":
 		m.LeaderID = m.MemberID
-		for _, name := range strings.Split(c.Get("members", "m0"), ",") {
+		for _, spec := range strings.Split(c.Get("members", "m0"), ",") {
+			name, rack, _ := strings.Cut(spec, "@") // m1@az2: the member's client.rack
 			id := "c-" + name
 			if script.Proc(name).Slot == 0 {
 				id = m.MemberID
 			}
-			m.Members = append(m.Members, assignors.Member{ID: id, Topics: h.w.Top.Names, Generation: -1})
+			m.Members = append(m.Members, assignors.Member{ID: id, Topics: h.w.Top.Names, Generation: -1, Rack: rack})
 		}
 	case "other":
 		m.LeaderID = "c-leader"
@@ -157,6 +158,9 @@ func (h *clientHarness) effects() []string {
 			switch m.Kind {
 			case protocol.JoinGroup:
 				line += fmt.Sprintf(" id=%q gen=%d owned=%s", Short(m.MemberID), m.Generation, h.w.PartsString(m.Owned))
+				if m.Rack != "" {
+					line += " rack=" + m.Rack
+				}
 				if m.UserData != nil {
 					line += fmt.Sprintf(" userdata=%s@%d", h.w.PartsString(m.UserData), m.UserDataGeneration)
 				}

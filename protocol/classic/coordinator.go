@@ -65,6 +65,7 @@ type member struct {
 	rebalanceTimeout Time
 	sessionTimeout   Time
 	subscription     []string
+	rack             string // client.rack, from the subscription
 	protocols        []string
 	owned            []TP
 	ownedGen         int32

@@ -16,7 +16,7 @@ import (
 //
 //	new [topics=t:4] [delay=3s]        a coordinator of an empty group
 //	join m1 [id=KNOWN|none] [instance=pod-1] [protocols=range,...] [owned=t-0,...]
-//	     [gen=N] [rebalance=300s] [session=45s]
+//	     [rack=az1] [gen=N] [rebalance=300s] [session=45s]
 //	sync m1 [gen=N] [plan=m1:t-0,t-1;m2:t-2]
 //	heartbeat m1 [gen=N]
 //	leave m1
@@ -73,6 +73,7 @@ func (h *coordHarness) Do(c *script.Cmd) []string {
 		m := msg(protocol.JoinGroup)
 		m.Subscription = h.w.Top.Names
 		m.Protocols = strings.Split(c.Get("protocols", "range"), ",")
+		m.Rack = c.Get("rack", "")
 		m.Owned = h.w.Parts(c.Get("owned", ""))
 		m.RebalanceTimeout = script.Duration(c.Get("rebalance", "300s"))
 		m.SessionTimeout = script.Duration(c.Get("session", "45s"))
@@ -151,7 +152,11 @@ func (h *coordHarness) effects() []string {
 				if len(m.Members) > 0 {
 					var ms []string
 					for _, am := range m.Members {
-						ms = append(ms, fmt.Sprintf("%s%s", script.Name(h.names[am.ID]), ownedString(am.Owned)))
+						rack := ""
+						if am.Rack != "" {
+							rack = "@" + am.Rack
+						}
+						ms = append(ms, fmt.Sprintf("%s%s%s", script.Name(h.names[am.ID]), rack, ownedString(am.Owned)))
 					}
 					line += " members=[" + strings.Join(ms, " ") + "]"
 				}

@@ -102,13 +102,13 @@ func (c *Coordinator) joinNewMember(now Time, m *Message) {
 }
 
 func sameMetadata(mem *member, m *Message) bool {
-	return slices.Equal(mem.subscription, m.Subscription) && slices.Equal(mem.protocols, m.Protocols) &&
+	return slices.Equal(mem.subscription, m.Subscription) && mem.rack == m.Rack && slices.Equal(mem.protocols, m.Protocols) &&
 		slices.Equal(mem.owned, m.Owned) && slices.Equal(mem.userData, m.UserData) && mem.userDataGen == m.UserDataGeneration
 }
 
 // updateMember records the member's metadata and parks its JoinGroup.
 func (c *Coordinator) updateMember(mem *member, m *Message) {
-	mem.subscription, mem.protocols = m.Subscription, m.Protocols
+	mem.subscription, mem.rack, mem.protocols = m.Subscription, m.Rack, m.Protocols
 	mem.owned, mem.ownedGen = m.Owned, m.Generation
 	mem.userData, mem.userDataGen = m.UserData, m.UserDataGeneration
 	mem.rebalanceTimeout, mem.sessionTimeout = m.RebalanceTimeout, m.SessionTimeout
@@ -233,7 +233,7 @@ func (c *Coordinator) memberMetadata() []assignors.Member {
 	top := c.cfg.Topology
 	var out []assignors.Member
 	for _, mem := range c.hashOrder() {
-		am := assignors.Member{ID: mem.id, InstanceID: mem.instanceID, Topics: mem.subscription}
+		am := assignors.Member{ID: mem.id, InstanceID: mem.instanceID, Topics: mem.subscription, Rack: mem.rack}
 		if c.protocol == "sticky" {
 			am.Owned, am.Generation = protocol.ToAssignor(top, mem.userData), mem.userDataGen
 		} else {

@@ -15,7 +15,10 @@ type ClientConfig struct {
 	InstanceID string
 	// MemberID is the id the client draws once at startup (KIP-1082): a
 	// random Uuid in Kafka's base64 form (NewMemberID).
-	MemberID           string
+	MemberID string
+	// Rack is client.rack ("" for none), sent with the full heartbeat of
+	// a join.
+	Rack               string
 	Subscription       []string
 	RebalanceTimeout   Time // max.poll.interval.ms
 	AutoCommit         bool
@@ -259,6 +262,11 @@ func (c *Client) heartbeatNow() {
 	m.Generation, m.Subscription, m.RebalanceTimeout = c.epoch, c.cfg.Subscription, c.cfg.RebalanceTimeout
 	// HeartbeatState.buildRequestData: the owned partitions go only when
 	// they changed since they were last sent, or on a join.
+	if c.st == kJoining || !c.sentValid {
+		// The fields sent only in a full request (buildRequestData with
+		// sendAllFields): the rack, which the coordinator keeps.
+		m.Rack = c.cfg.Rack
+	}
 	if c.st == kJoining || !c.sentValid || !slices.Equal(c.sentOwned, c.owned) {
 		m.Owned, m.HasOwned = slices.Clone(c.owned), true
 		c.sentOwned, c.sentValid = m.Owned, true

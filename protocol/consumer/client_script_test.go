@@ -13,7 +13,7 @@ import (
 // TestClientScripts drives the KIP-848 consumer client alone through
 // testdata/client/*.txt, answering its requests by hand. Commands:
 //
-//	new [topics=t:4] [autocommit=false] [callback] [instance=pod-0] [rebalance=300s]
+//	new [topics=t:4] [autocommit=false] [callback] [instance=pod-0] [rack=az1] [rebalance=300s]
 //	start / poll / callback-done / commit-sync / close / poll-timeout
 //	respond KIND [err=E] [epoch=N] [assignment=t-0,...] [interval=5s] [offsets=t-0:5]
 //	tick 5s / state
@@ -33,7 +33,7 @@ type clientHarness struct {
 
 func newClientHarness(c *script.Cmd) *clientHarness {
 	w := script.NewWorld(c)
-	cfg := ClientConfig{Proc: protocol.Proc{Slot: 0, Inc: 1}, MemberID: "m0", InstanceID: c.Get("instance", ""),
+	cfg := ClientConfig{Proc: protocol.Proc{Slot: 0, Inc: 1}, MemberID: "m0", InstanceID: c.Get("instance", ""), Rack: c.Get("rack", ""),
 		Subscription: w.Top.Names, RebalanceTimeout: script.Duration(c.Get("rebalance", "300s")),
 		AutoCommit: c.Get("autocommit", "true") == "true", AutoCommitInterval: script.Duration(c.Get("autocommit-interval", "5s")),
 		RetryBackoff: script.Duration("100ms"), RetryBackoffMax: script.Duration("1s"),
@@ -132,6 +132,9 @@ func (h *clientHarness) effects() []string {
 				line += fmt.Sprintf(" epoch=%d", m.Generation)
 				if m.HasOwned {
 					line += " owned=" + h.w.PartsString(m.Owned)
+				}
+				if m.Rack != "" {
+					line += " rack=" + m.Rack
 				}
 			case protocol.OffsetCommit:
 				line += fmt.Sprintf(" epoch=%d", m.Generation)

@@ -66,6 +66,7 @@ type member struct {
 	pendingRevoke    []TP // must be revoked before it moves on
 	target           []TP
 	subscription     []string
+	rack             string // RackId, kept from the heartbeat that carried it
 	rebalanceTimeout Time
 	staticLeft       bool // sent epoch -2: the assignment is held until the session expires
 	targeted         bool // a target assignment included it

@@ -14,7 +14,7 @@ import (
 // testdata/coordinator/*.txt. Commands:
 //
 //	new [topics=t:4] [assignor=uniform|server-range] [interval=5s] [session=45s] [assignment=1s]
-//	heartbeat m1 [epoch=N] [instance=pod-1] [owned=t-0,...|none|-] [rebalance=300s]
+//	heartbeat m1 [epoch=N] [instance=pod-1] [rack=az1] [owned=t-0,...|none|-] [rebalance=300s]
 //	leave m1 [static]                  epoch -1, or -2 for a static member
 //	commit m1 [epoch=N] offsets=t-0:10
 //	tick 5s / failover / loaded / state
@@ -50,7 +50,8 @@ func (h *coordHarness) Do(c *script.Cmd) []string {
 	}
 	msg := func() *protocol.Message {
 		m := &protocol.Message{Kind: protocol.ConsumerGroupHeartbeat, From: p, MemberID: script.Name(p), Generation: h.epoch[p],
-			InstanceID: c.Get("instance", ""), Subscription: h.w.Top.Names, RebalanceTimeout: script.Duration(c.Get("rebalance", "300s"))}
+			InstanceID: c.Get("instance", ""), Subscription: h.w.Top.Names, RebalanceTimeout: script.Duration(c.Get("rebalance", "300s")),
+			Rack: c.Get("rack", "")}
 		if e := c.Get("epoch", ""); e != "" {
 			n, _ := strconv.Atoi(e)
 			m.Generation = int32(n)
@@ -100,6 +101,9 @@ func (h *coordHarness) Do(c *script.Cmd) []string {
 			}
 			if m.instanceID != "" {
 				line += " instance " + m.instanceID
+			}
+			if m.rack != "" {
+				line += " rack " + m.rack
 			}
 			out = append(out, line)
 		}
@@ -153,4 +157,21 @@ func (h *coordHarness) effects() []string {
 		}
 	}
 	return out
+}
+
+// The server assignor gets every member's rack and every partition's
+// replica racks, although Kafka 4.4's ignore them (model.md §8.3).
+func TestAssignorInputHasRacks(t *testing.T) {
+	w := script.NewWorld(&script.Cmd{KV: map[string]string{"topics": "t:2", "replicas": "t:az1+az2/az2+az3"}})
+	c := NewCoordinator(CoordinatorConfig{Group: "g", Assignor: "uniform", HeartbeatInterval: script.Duration("5s"),
+		SessionTimeout: script.Duration("45s"), Topology: w.Top, Committed: func(protocol.TP) bool { return true }}, false)
+	c.Receive(0, &protocol.Message{Kind: protocol.ConsumerGroupHeartbeat, From: protocol.Proc{Slot: 0, Inc: 1}, MemberID: "m0",
+		Subscription: w.Top.Names, Rack: "az3"})
+	in := c.assignorInput()
+	if len(in.Members) != 1 || in.Members[0].Rack != "az3" {
+		t.Errorf("members %+v", in.Members)
+	}
+	if got := fmt.Sprint(in.Topics[0].Racks); got != "[[az1 az2] [az2 az3]]" {
+		t.Errorf("replica racks %s", got)
+	}
 }

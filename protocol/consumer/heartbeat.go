@@ -102,10 +102,13 @@ func (c *Coordinator) join(now Time, m *Message) (*member, protocol.Err) {
 		old.proc = m.From
 		c.byProc[old.proc] = old
 		old.prevEpoch, old.epoch = 0, 0
+		if m.Rack != "" {
+			old.rack = m.Rack // maybeUpdateRackId: a null RackId keeps it
+		}
 		return old, protocol.None
 	}
 	c.keys++
-	mem := &member{key: c.keys, id: m.MemberID, instanceID: m.InstanceID, proc: m.From, subscription: m.Subscription}
+	mem := &member{key: c.keys, id: m.MemberID, instanceID: m.InstanceID, proc: m.From, subscription: m.Subscription, rack: m.Rack}
 	c.members = append(c.members, mem)
 	c.byID[mem.id] = mem
 	c.keyed[mem.key] = mem
@@ -124,7 +127,7 @@ func (c *Coordinator) join(now Time, m *Message) (*member, protocol.Err) {
 func (c *Coordinator) replaceStatic(old *member, m *Message) *member {
 	c.keys++
 	mem := &member{key: c.keys, id: m.MemberID, instanceID: old.instanceID, proc: m.From, state: old.state,
-		assigned: old.assigned, target: old.target, targeted: old.targeted, subscription: m.Subscription}
+		assigned: old.assigned, target: old.target, targeted: old.targeted, subscription: m.Subscription, rack: m.Rack}
 	i := slices.Index(c.members, old)
 	c.members[i] = mem
 	delete(c.byID, old.id)
@@ -189,16 +192,7 @@ func (c *Coordinator) checkMetadata(now Time) {
 // moves the target epoch to the group epoch.
 func (c *Coordinator) computeTarget(now Time) {
 	top := c.cfg.Topology
-	in := &assignors.Group{}
-	for i, name := range top.Names {
-		in.Topics = append(in.Topics, assignors.Topic{Name: name, Partitions: c.metaCounts[i]})
-	}
-	// NB: members in join order, the insertion order of the coordinator's
-	// member map; the assignors derive Java's HashMap order from it.
-	for _, m := range c.members {
-		in.Members = append(in.Members, assignors.Member{ID: m.id, InstanceID: m.instanceID, Topics: m.subscription,
-			Owned: protocol.ToAssignor(top, m.target), Generation: -1})
-	}
+	in := c.assignorInput()
 	plan, err := c.assignor.Assign(in)
 	if err != nil {
 		panic(fmt.Sprintf("consumer: %s failed: %v", c.assignor.Name(), err))
@@ -220,6 +214,27 @@ func (c *Coordinator) computeTarget(now Time) {
 		}
 		c.tracef("target assignment epoch %d: [%s]", c.targetEpoch, strings.Join(parts, " "))
 	}
+}
+
+// assignorInput is what the server assignor gets: the partitions of every
+// subscribed topic with their replica racks, and every member with its
+// subscription, rack and current target.
+func (c *Coordinator) assignorInput() *assignors.Group {
+	top := c.cfg.Topology
+	in := &assignors.Group{}
+	for i, name := range top.Names {
+		// The metadata image gives each partition's replicas and their
+		// brokers' racks; Kafka 4.4's server assignors ignore them (and
+		// the members' racks), and so do ours, but they get them.
+		in.Topics = append(in.Topics, assignors.Topic{Name: name, Partitions: c.metaCounts[i], Racks: top.ReplicaRacks(i, c.metaCounts[i])})
+	}
+	// NB: members in join order, the insertion order of the coordinator's
+	// member map; the assignors derive Java's HashMap order from it.
+	for _, m := range c.members {
+		in.Members = append(in.Members, assignors.Member{ID: m.id, InstanceID: m.instanceID, Topics: m.subscription, Rack: m.rack,
+			Owned: protocol.ToAssignor(top, m.target), Generation: -1})
+	}
+	return in
 }
 
 // reconcile moves a member towards its target (CurrentAssignmentBuilder,

@@ -29,7 +29,9 @@ type armed struct {
 	seq   int
 }
 
-// NewWorld parses topics=t:4,u:2 (default t:4).
+// NewWorld parses topics=t:4,u:2 (default t:4) and, optionally, the
+// replica racks of every partition: replicas=t:a+b/b+c/c+a/a+b,u:... (per
+// topic, partitions separated by '/', a partition's replica racks by '+').
 func NewWorld(c *Cmd) *World {
 	spec := c.Get("topics", "t:4")
 	var names []string
@@ -40,7 +42,18 @@ func NewWorld(c *Cmd) *World {
 		names = append(names, name)
 		counts = append(counts, []protocol.CountStep{{At: 0, N: int32(k)}})
 	}
-	return &World{Top: protocol.NewTopology(names, counts)}
+	top := protocol.NewTopology(names, counts)
+	if c.Has("replicas") {
+		top.Racks = make([][][]string, len(names))
+		for _, s := range strings.Split(c.Get("replicas", ""), ",") {
+			name, parts, _ := strings.Cut(s, ":")
+			i := top.Lookup(name)
+			for _, p := range strings.Split(parts, "/") {
+				top.Racks[i] = append(top.Racks[i], strings.Split(p, "+"))
+			}
+		}
+	}
+	return &World{Top: top}
 }
 
 // Proc parses a process name: m1 or m1.2.

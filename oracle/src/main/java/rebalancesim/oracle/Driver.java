@@ -58,6 +58,9 @@ import org.apache.kafka.coordinator.group.modern.TopicIds;
  * "generation"}]}, members in the order the leader (or the coordinator)
  * inserted them into its map.
  *
+ * <p>A request with "place" instead asks Kafka's replica placer (see
+ * Placement).
+ *
  * <p>Answer: {"results": [{"plan": [{"id", "topics": [{"topic",
  * "partitions"}]}]} or {"error": "Class: message"} per group], "nanos":
  * [...]}. Plans list every input member in input order, topics by name,
@@ -89,6 +92,9 @@ public final class Driver {
     @SuppressWarnings("unchecked")
     static String handle(String line) {
         Map<String, Object> req = (Map<String, Object>) Json.parse(line);
+        if (req.get("place") != null) {
+            return Placement.handle(req);
+        }
         String name = (String) req.get("assignor");
         List<Object> groups = (List<Object>) req.get("groups");
         long bench = req.get("bench") == null ? 0 : (Long) req.get("bench");
